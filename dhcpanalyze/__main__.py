@@ -1,0 +1,5 @@
+import sys
+
+from dhcpanalyze.cli import main
+
+sys.exit(main())
