@@ -33,6 +33,7 @@ class DhcpRecord:
     msg: DhcpMessage
     via_icmp: IcmpQuote | None = None
     eth_src: str | None = None      # link-layer source MAC when the link has one
+    raw: bytes = b""                # the whole frame, only when DecodeOptions.keep_raw (for -x)
 
 
 @dataclass(slots=True)
@@ -46,6 +47,7 @@ class FailoverRecord:
     dst: str
     dport: int
     msg: FailoverMessage
+    raw: bytes = b""                # the frame carrying the last byte, only with DecodeOptions.keep_raw
 
 
 @dataclass(slots=True, frozen=True)

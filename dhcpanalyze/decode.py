@@ -1,0 +1,185 @@
+"""The decoding pipeline: capture files -> frames -> IPv4 -> DHCP / ICMP-quoted DHCP / failover records.
+
+`iter_records(paths)` yields `dhcpanalyze.model` records in capture order. The hot path looks at raw
+bytes at fixed offsets and drops every frame that cannot be DHCP, failover or an ICMP error about
+them before anything is built (see BENCHMARKS.md); only candidates reach the dissectors.
+"""
+from __future__ import annotations
+
+import socket
+import struct
+from dataclasses import dataclass
+from typing import Iterator
+
+from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
+from dhcpanalyze.sources.capture import CaptureError, CaptureFile
+from dissectors.dhcp import decode_dhcp
+from dissectors.failover.stream import FailoverStreams
+from dissectors.ipv4 import Defragmenter
+from dissectors.link import LINKTYPE_ETHERNET, ipv4_offset
+
+__all__ = ["CaptureError", "DecodeOptions", "Decoder", "iter_records"]
+
+ICMP_ERRORS = frozenset((3, 4, 5, 11, 12))   # unreachable, source quench, redirect, time exceeded, param
+UDP, TCP, ICMP = 17, 6, 1
+_PORTS = struct.Struct("!HH")
+_ntoa = socket.inet_ntoa
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """What counts as DHCP and failover traffic, and what to keep."""
+
+    dhcp_ports: frozenset[int] = frozenset((67, 68))     # RFC 2131 §4.1; add e.g. 4011 (PXE) if needed
+    failover_ports: frozenset[int] = frozenset((647,))   # ISC default; older configs use 519/520
+    keep_raw: bool = False                               # keep frame bytes on records (for -x)
+
+
+def iter_records(paths: list[str], opts: DecodeOptions | None = None) -> Iterator[Record]:
+    """Decode every file in turn; frame numbers continue across files as if they were concatenated.
+
+    Raises CaptureError before yielding anything from a file that is not a capture at all.
+    """
+    decoder = Decoder(opts or DecodeOptions())
+    for path in paths:
+        yield from decoder.read(path)
+    yield from decoder.finish()
+
+
+class Decoder:
+    """Per-run decoding state: frame counter, IP defragmenter, failover TCP streams."""
+
+    def __init__(self, opts: DecodeOptions) -> None:
+        self.opts = opts
+        self.frame = 0
+        self.last_ts = 0.0
+        self.defrag = Defragmenter()
+        self.streams = FailoverStreams()
+        self.frames_read = 0
+
+    def read(self, path: str) -> Iterator[Record]:
+        capture = CaptureFile(path)
+        dhcp_ports, fo_ports = self.opts.dhcp_ports, self.opts.failover_ports
+        frame = self.frame
+        for ts, data, linktype, wirelen in capture:
+            frame += 1
+            # Fast path: untagged Ethernet IPv4 is the common case; everything else asks link.py.
+            if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00":
+                off = 14
+            else:
+                off = ipv4_offset(data, linktype)
+                if off < 0:
+                    continue
+            if len(data) < off + 20:
+                continue
+            proto = data[off + 9]
+            ihl = (data[off] & 0x0F) * 4
+            if proto == UDP or proto == TCP:
+                sport, dport = _PORTS.unpack_from(data, off + ihl) if len(data) >= off + ihl + 4 else (0, 0)
+                if proto == UDP:
+                    # A non-first fragment carries no ports: let the defragmenter see it.
+                    if sport not in dhcp_ports and dport not in dhcp_ports and not (
+                            data[off + 6] & 0x1F or data[off + 7]):
+                        continue
+                elif sport not in fo_ports and dport not in fo_ports:
+                    continue
+            elif proto != ICMP or len(data) <= off + ihl or data[off + ihl] not in ICMP_ERRORS:
+                continue
+            self.frame, self.last_ts = frame, ts
+            yield from self._ipv4(frame, ts, data, off, linktype, wirelen)
+        self.frame = frame
+        self.frames_read = frame
+        for issue in capture.issues:
+            yield CaptureIssue(frame, self.last_ts, f"{path}: {issue}")
+
+    def finish(self) -> Iterator[Record]:
+        for (src, sport, dst, dport), item in self.streams.finish():
+            yield self._stream_record(src, sport, dst, dport, item, b"")
+
+    # -- IPv4 and above -------------------------------------------------------------------------
+
+    def _ipv4(self, frame: int, ts: float, data: bytes, off: int, linktype: int, wirelen: int
+              ) -> Iterator[Record]:
+        ihl = (data[off] & 0x0F) * 4
+        total = (data[off + 2] << 8) | data[off + 3]
+        if data[off] >> 4 != 4 or ihl < 20 or total < ihl:
+            yield CaptureIssue(frame, ts, f"frame {frame}: malformed IPv4 header (ihl {ihl}, length {total})")
+            return
+        cut = off + total > len(data)
+        packet = data[off:off + total]
+        frag = (data[off + 6] << 8) | data[off + 7]
+        if frag & 0x3FFF:                                  # MF set or non-zero offset: a fragment
+            whole = self.defrag.add(ts, bytes(packet[:ihl]), bytes(packet[ihl:]), frag)
+            if whole is None:
+                return
+            packet, cut = whole, False
+        src, dst, proto = _ntoa(packet[12:16]), _ntoa(packet[16:20]), packet[9]
+        l4 = packet[ihl:]
+        raw = bytes(data) if self.opts.keep_raw else b""
+        eth_src = _mac(data[6:12]) if linktype == LINKTYPE_ETHERNET else None
+        if proto == UDP:
+            record = self._udp(frame, ts, src, dst, l4, cut, wirelen - len(data), raw, eth_src)
+            if record is not None:
+                yield record
+        elif proto == TCP:
+            yield from self._tcp(frame, ts, src, dst, l4, raw)
+        else:
+            record = self._icmp(frame, ts, src, l4, raw)
+            if record is not None:
+                yield record
+
+    def _udp(self, frame: int, ts: float, src: str, dst: str, l4: bytes, cut: bool, lost: int,
+             raw: bytes, eth_src: str | None) -> DhcpRecord | None:
+        if len(l4) < 8:
+            return None
+        sport, dport, ulen = struct.unpack_from("!HHH", l4, 0)
+        ports = self.opts.dhcp_ports
+        if sport not in ports and dport not in ports:
+            return None
+        payload = l4[8:ulen] if ulen >= 8 else l4[8:]
+        msg = decode_dhcp(bytes(payload))
+        if cut or ulen > len(l4):
+            msg.issues.append(f"frame cut by the capture's snaplen: {max(lost, ulen - len(l4))} bytes of the "
+                              "datagram were not captured")
+        return DhcpRecord(frame, ts, src, sport, dst, dport, msg, None, eth_src, raw)
+
+    def _icmp(self, frame: int, ts: float, sender: str, l4: bytes, raw: bytes) -> DhcpRecord | None:
+        """An ICMP error quotes the offending datagram (RFC 792; Linux quotes up to 576 bytes in all)."""
+        if len(l4) < 8 + 20:
+            return None
+        icmp_type, code = l4[0], l4[1]
+        inner = l4[8:]
+        ihl = (inner[0] & 0x0F) * 4
+        if inner[0] >> 4 != 4 or inner[9] != UDP or len(inner) < ihl + 8:
+            return None
+        sport, dport, ulen = struct.unpack_from("!HHH", inner, ihl)
+        ports = self.opts.dhcp_ports
+        if sport not in ports and dport not in ports:
+            return None
+        payload = inner[ihl + 8:ihl + ulen] if ulen >= 8 else inner[ihl + 8:]
+        msg = decode_dhcp(bytes(payload))
+        if ulen > len(inner) - ihl:
+            msg.issues.append(f"ICMP quoted only {len(payload)} of {ulen - 8} bytes of the DHCP message")
+        return DhcpRecord(frame, ts, _ntoa(inner[12:16]), sport, _ntoa(inner[16:20]), dport, msg,
+                          IcmpQuote(icmp_type, code, sender), None, raw)
+
+    def _tcp(self, frame: int, ts: float, src: str, dst: str, l4: bytes, raw: bytes) -> Iterator[Record]:
+        if len(l4) < 20:
+            return
+        sport, dport, seq = struct.unpack_from("!HHI", l4, 0)
+        if sport not in self.opts.failover_ports and dport not in self.opts.failover_ports:
+            return
+        hlen = (l4[12] >> 4) * 4
+        flags = l4[13]
+        for item in self.streams.feed(frame, ts, src, sport, dst, dport, seq, flags, bytes(l4[hlen:])):
+            yield self._stream_record(src, sport, dst, dport, item, raw)
+
+    @staticmethod
+    def _stream_record(src: str, sport: int, dst: str, dport: int, item, raw: bytes) -> Record:
+        if item.kind == "message":
+            return FailoverRecord(item.frame, item.ts, src, sport, dst, dport, item.message, raw)
+        return TcpEvent(item.frame, item.ts, src, sport, dst, dport, item.kind, item.detail)
+
+
+def _mac(octets: bytes) -> str:
+    return ":".join(f"{b:02x}" for b in octets)

@@ -1,0 +1,241 @@
+"""Capture-file readers: pcap (both byte orders, µs and ns), pcapng (any number of interfaces and link
+types), gzip-compressed either way, and '-' for stdin.
+
+Each reader yields `(ts, data, linktype, wirelen)` per packet and streams the file in chunks, so memory
+stays flat however large the capture is. Problems inside a file (a truncated last record, a corrupt
+block) end the reading with an entry in `issues`; only "this is not a capture at all" raises
+`CaptureError`.
+
+dpkt has pcap and pcapng readers, but its pcap reader builds a header object per packet (the cost we
+measure against in BENCHMARKS.md) and its pcapng reader keeps one link type for the whole file; reading
+record headers with struct at fixed offsets is both faster and lets one file carry several link types.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import struct
+import sys
+from typing import BinaryIO, Iterator
+
+PCAP_MAGICS = {
+    b"\xd4\xc3\xb2\xa1": ("<", 1e-6), b"\xa1\xb2\xc3\xd4": (">", 1e-6),
+    b"\x4d\x3c\xb2\xa1": ("<", 1e-9), b"\xa1\xb2\x3c\x4d": (">", 1e-9),
+}
+PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
+GZIP_MAGIC = b"\x1f\x8b"
+CHUNK = 1 << 20           # bytes read from the file at a time
+MAX_RECORD = 1 << 18      # a record claiming more than 256 KiB is corruption, not a packet
+
+Packet = tuple[float, bytes, int, int]
+
+
+class CaptureError(Exception):
+    """The input cannot be read as a capture at all (missing, unreadable, unknown format)."""
+
+
+class ChunkedInput:
+    """A byte stream read in large chunks; `take(n)` returns exactly n bytes or fewer at EOF."""
+
+    def __init__(self, stream: BinaryIO, head: bytes = b"") -> None:
+        self.stream = stream
+        self.buf = head
+        self.pos = 0
+        self.consumed = 0   # bytes handed out before buf[0], for error offsets
+
+    def fill(self, n: int) -> bool:
+        """Make at least n bytes available from pos; False at EOF with fewer."""
+        while len(self.buf) - self.pos < n:
+            more = self.stream.read(max(CHUNK, n))
+            if not more:
+                return False
+            self.consumed += self.pos
+            self.buf = self.buf[self.pos:] + more
+            self.pos = 0
+        return True
+
+    @property
+    def offset(self) -> int:
+        return self.consumed + self.pos
+
+
+class CaptureFile:
+    """Iterate the packets of one capture; `issues` collects what went wrong inside the file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.issues: list[str] = []
+        self.format = "?"
+        self._stream = _open_stream(path)
+        self._input = _sniff(self._stream, path)
+        head = self._input.buf[:4]
+        if head in PCAP_MAGICS:
+            self.format = "pcap"
+        elif head == PCAPNG_SHB:
+            self.format = "pcapng"
+        else:
+            self.close()
+            raise CaptureError(f"{path}: not a pcap or pcapng capture (starts with {head.hex() or 'nothing'})")
+
+    def __iter__(self) -> Iterator[Packet]:
+        try:
+            if self.format == "pcap":
+                yield from _read_pcap(self._input, self.issues)
+            else:
+                yield from _read_pcapng(self._input, self.issues)
+        except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
+            self.issues.append(f"read error after byte {self._input.offset}: {exc}")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._stream is not sys.stdin.buffer:
+            self._stream.close()
+
+
+def _open_stream(path: str) -> BinaryIO:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise CaptureError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _sniff(stream: BinaryIO, path: str) -> ChunkedInput:
+    """Look at the first bytes; unwrap gzip transparently."""
+    try:
+        head = stream.read(4)
+        if head[:2] == GZIP_MAGIC:
+            stream = gzip.GzipFile(fileobj=_Prefixed(head, stream))
+            head = stream.read(4)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise CaptureError(f"{path}: {exc}") from None
+    if len(head) < 4:
+        raise CaptureError(f"{path}: empty or too short to be a capture ({len(head)} bytes)")
+    return ChunkedInput(stream, head)
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream with some already-read bytes put back in front (stdin cannot seek)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self.head:
+            n = min(len(b), len(self.head))
+            b[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        data = self.stream.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+
+def _read_pcap(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
+    if not inp.fill(24):
+        issues.append("pcap file header truncated (fewer than 24 bytes)")
+        return
+    order, scale = PCAP_MAGICS[bytes(inp.buf[0:4])]
+    linktype = struct.unpack_from(order + "I", inp.buf, 20)[0] & 0xFFFF   # upper bits: FCS info
+    inp.pos = 24
+    unpack = struct.Struct(order + "IIII").unpack_from
+    number = 0
+    while True:
+        # Hot loop: local names only, one bounds check per record; refill when the chunk runs dry.
+        buf, pos, end = inp.buf, inp.pos, len(inp.buf)
+        while pos + 16 <= end:
+            sec, frac, caplen, wirelen = unpack(buf, pos)
+            stop = pos + 16 + caplen
+            if stop > end or caplen > MAX_RECORD:
+                break
+            number += 1
+            yield sec + frac * scale, buf[pos + 16:stop], linktype, wirelen
+            pos = stop
+        inp.pos = pos
+        if inp.fill(16):
+            caplen = unpack(inp.buf, inp.pos)[2]
+            if caplen > MAX_RECORD:
+                issues.append(f"record {number + 1}: captured length {caplen} is impossible; file corrupt "
+                              f"from byte {inp.offset}, stopped reading")
+                return
+            if inp.fill(16 + caplen):
+                continue
+            issues.append(f"record {number + 1}: truncated ({len(inp.buf) - inp.pos - 16} of {caplen} bytes); "
+                          "the capture ends mid-packet")
+        elif len(inp.buf) > inp.pos:
+            issues.append(f"record {number + 1}: truncated header ({len(inp.buf) - inp.pos} of 16 bytes); "
+                          "the capture ends mid-record")
+        return
+
+
+def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
+    order = "<"
+    interfaces: list[tuple[int, float]] = []   # (linktype, seconds per timestamp unit) per IDB
+    number = 0
+    while inp.fill(12):
+        btype_raw = bytes(inp.buf[inp.pos:inp.pos + 4])
+        if btype_raw == PCAPNG_SHB:
+            bom = bytes(inp.buf[inp.pos + 8:inp.pos + 12])
+            order = "<" if bom == b"\x4d\x3c\x2b\x1a" else ">"
+            interfaces = []                    # a new section restarts interface numbering
+        btype, blen = struct.unpack_from(order + "II", inp.buf, inp.pos)
+        if blen < 12 or blen % 4 or blen > MAX_RECORD:
+            issues.append(f"pcapng block at byte {inp.offset} has impossible length {blen}; stopped reading")
+            return
+        if not inp.fill(blen):
+            issues.append(f"pcapng block at byte {inp.offset} truncated ({len(inp.buf) - inp.pos} of {blen} "
+                          "bytes); the capture ends mid-block")
+            return
+        body = inp.buf[inp.pos + 8:inp.pos + blen - 4]
+        inp.pos += blen
+        if btype == 1:
+            interfaces.append(_idb(body, order))
+        elif btype in (6, 3):
+            number += 1
+            packet = _packet_block(btype, body, order, interfaces, number, issues)
+            if packet is not None:
+                yield packet
+    if len(inp.buf) > inp.pos:
+        issues.append(f"pcapng block at byte {inp.offset} truncated (header of {len(inp.buf) - inp.pos} bytes)")
+
+
+def _idb(body: bytes, order: str) -> tuple[int, float]:
+    """Interface Description Block: link type and if_tsresol (option 9, default 10^-6)."""
+    linktype = struct.unpack_from(order + "H", body, 0)[0] if len(body) >= 2 else 1
+    scale = 1e-6
+    pos = 8
+    while pos + 4 <= len(body):
+        code, olen = struct.unpack_from(order + "HH", body, pos)
+        if code == 0:
+            break
+        if code == 9 and olen >= 1:
+            res = body[pos + 4]
+            scale = 2.0 ** -(res & 0x7F) if res & 0x80 else 10.0 ** -res
+        pos += 4 + ((olen + 3) & ~3)
+    return linktype, scale
+
+
+def _packet_block(btype: int, body: bytes, order: str, interfaces: list[tuple[int, float]],
+                  number: int, issues: list[str]) -> Packet | None:
+    if btype == 3:                                  # Simple Packet Block: interface 0, no timestamp
+        if not interfaces or len(body) < 4:
+            issues.append(f"packet {number}: simple packet block without interface; skipped")
+            return None
+        wirelen = struct.unpack_from(order + "I", body, 0)[0]
+        return 0.0, bytes(body[4:4 + min(wirelen, len(body) - 4)]), interfaces[0][0], wirelen
+    if len(body) < 20:
+        issues.append(f"packet {number}: enhanced packet block too short ({len(body)} bytes); skipped")
+        return None
+    ifid, ts_hi, ts_lo, caplen, wirelen = struct.unpack_from(order + "IIIII", body, 0)
+    if ifid >= len(interfaces):
+        issues.append(f"packet {number}: refers to interface {ifid}, only {len(interfaces)} defined; skipped")
+        return None
+    linktype, scale = interfaces[ifid]
+    if caplen > len(body) - 20:
+        issues.append(f"packet {number}: captured length {caplen} exceeds its block; cut to the block")
+        caplen = len(body) - 20
+    return ((ts_hi << 32) | ts_lo) * scale, bytes(body[20:20 + caplen]), linktype, wirelen
