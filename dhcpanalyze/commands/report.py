@@ -1,0 +1,121 @@
+"""`dhcpanalyze report FILE...`: who served whom, what the failover pair did, and what is wrong.
+
+Parse the command line, run decode -> engine -> filters -> renderer, write lines to stdout, and turn
+the findings into the exit code (--fail-on). Nothing here knows a format's details.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+
+from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
+from dhcpanalyze.decode import CaptureError, iter_records
+from dhcpanalyze.exitcodes import Exit
+from dhcpanalyze.reports import filters, pipeline, render
+from dhcpanalyze.reports.csvout import TABLES
+from dhcpanalyze.reports.events import SEVERITIES, FindingTally
+from dhcpanalyze.reports.progress import Progress
+
+EPILOG = """\
+filters select transactions, leases and findings (--server also selects servers and failover
+relationships); the analysis itself always sees every packet.
+times: epoch seconds or ISO-8601 (a time without a zone is UTC).
+exit status: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 unreadable input.
+csv columns: see `python -m pydoc dhcpanalyze.reports.csvout`.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report", help="transactions, failover state, leases and findings",
+        description="Correlate DHCP and ISC failover traffic: transactions, servers, the failover "
+                    "relationship, leases, and findings with explanations.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="pcap / pcapng (optionally gzipped); - for stdin")
+    p.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
+    p.add_argument("--csv-table", choices=tuple(TABLES), default="transactions",
+                   help="which table --format csv prints (default: transactions)")
+    _add_filter_arguments(p)
+    p.add_argument("--fail-on", choices=SEVERITIES, metavar="SEVERITY",
+                   help="exit 1 when a reported finding is at least this severe "
+                        "(error, warning or info)")
+    _add_engine_arguments(p)
+    add_decode_arguments(p)
+    p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    p.set_defaults(run=run)
+
+
+def _add_filter_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--client", type=_arg(filters.parse_mac), metavar="MAC",
+                   help="only this client (chaddr or client-identifier)")
+    p.add_argument("--ip", type=_arg(filters.parse_ip), metavar="ADDR",
+                   help="only what concerns this address (offered, assigned, leased)")
+    p.add_argument("--server", type=_arg(filters.parse_ip), metavar="ADDR",
+                   help="only what this server offered, answered or should have answered")
+    p.add_argument("--since", type=_arg(filters.parse_time), metavar="TIME")
+    p.add_argument("--until", type=_arg(filters.parse_time), metavar="TIME")
+
+
+def _add_engine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lb-max-secs", type=_arg(_non_negative), metavar="N",
+                   help="load balance max seconds of the servers (DISCOVERs with secs above N "
+                        "may be answered by either peer)")
+    p.add_argument("--servers", type=_arg(_ip_list), metavar="IP,IP",
+                   help="the DHCP servers that should answer; others are reported as unknown")
+
+
+def _arg(parse):
+    """An argparse type from a parser raising ValueError, keeping its message for the usage error."""
+    def convert(text: str):
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"must be 0 or more: {text}")
+    return value
+
+
+def _ip_list(text: str) -> tuple[str, ...]:
+    return tuple(filters.parse_ip(part) for part in text.split(",") if part.strip())
+
+
+def run(args: argparse.Namespace) -> int:
+    flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until)
+    if flt.since is not None and flt.until is not None and flt.since > flt.until:
+        return _fail(Exit.USAGE, "--since is after --until")
+    try:
+        pipeline.check_inputs(args.files)
+    except CaptureError as exc:
+        return _fail(Exit.UNREADABLE, str(exc))
+    tally = FindingTally()
+    progress = Progress(sys.stderr)
+    records = progress.watch(iter_records(args.files, decode_options(args)))
+    events = tally.watch(filters.apply(flt, pipeline.events(records, pipeline.settings(args))))
+    try:
+        _write(render.lines(args, events, flt, sys.stdout))
+    except CaptureError as exc:         # stdin that is not a capture
+        return _fail(Exit.UNREADABLE, str(exc))
+    finally:
+        progress.done()
+    return Exit.FINDINGS if tally.reaches(args.fail_on) else Exit.OK
+
+
+def _write(lines: Iterator[str]) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+    out.flush()
+
+
+def _fail(code: Exit, message: str) -> int:
+    print(f"dhcpanalyze report: {message}", file=sys.stderr)
+    return code

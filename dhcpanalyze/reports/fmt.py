@@ -1,0 +1,65 @@
+"""Cell formatting shared by the human-readable renderers: safe strings, times, durations, lists.
+
+Everything a renderer puts on a terminal goes through `safe()`: hostnames, vendor strings and
+failover messages are chosen by whoever sends the packet, and a raw ESC, CR or NUL in them could
+rewrite the operator's screen or hide a line. They are shown as `\\xNN` / `\\uNNNN` instead, exactly
+as `dhcpanalyze packets` shows them (dissectors.text.escape_text).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from dissectors.text import escape_text
+
+EMPTY = "-"                 # what an absent value looks like in a table (Zeek's unset field)
+
+
+def safe(value: object) -> str:
+    """`value` as text with control characters escaped (dissectors.text); None becomes '-'."""
+    if value is None:
+        return EMPTY
+    return escape_text(value if isinstance(value, str) else str(value))
+
+
+def iso_time(ts: float | None) -> str:
+    """Epoch seconds as ISO-8601 UTC with milliseconds ('' when absent), for CSV and summaries."""
+    if ts is None:
+        return ""
+    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def clock(ts: float | None, with_date: bool = False) -> str:
+    """Epoch seconds as a UTC time of day (HH:MM:SS.mmm), optionally preceded by the date."""
+    if ts is None:
+        return EMPTY
+    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    text = moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    return f"{moment:%Y-%m-%d} {text}" if with_date else text
+
+
+def seconds(value: float | None) -> str:
+    """A duration for people: '250 ms', '3.2 s', '1800 s'."""
+    if value is None:
+        return EMPTY
+    if abs(value) < 1:
+        return f"{value * 1000:.0f} ms"
+    return f"{value:.1f} s" if abs(value) < 100 else f"{value:.0f} s"
+
+
+def joined(values: object, sep: str = ",") -> str:
+    """A list shown as one cell ('-' when empty); non-lists are shown as they are."""
+    if values is None:
+        return EMPTY
+    if isinstance(values, (list, tuple)):
+        return sep.join(safe(v) for v in values) if values else EMPTY
+    return safe(values)
+
+
+def hex_xid(xid: object) -> str:
+    """Transaction id as Wireshark shows it (0x85c53210)."""
+    return f"0x{xid:08x}" if isinstance(xid, int) else safe(xid)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

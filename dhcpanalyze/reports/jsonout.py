@@ -1,0 +1,70 @@
+"""The machine-readable reports: one JSON document, or JSON Lines with one object per record.
+
+`--format json` prints the `dhcpanalyze.report/1` document of issue 5 with its keys in the
+documented order (schema, filters, capture, servers, failover, transactions, leases, findings);
+each array element sits on its own line so the document streams and diffs well. Transactions and
+findings arrive before the summary, so they are spooled to keep that order with flat memory.
+
+`--format jsonl` prints every object as soon as it is known, with `"record"` (capture, server,
+failover, transaction, lease, finding) and `"schema"` keys: transactions and findings while the
+capture is read, the capture summary, servers, failover relationships and leases at the end.
+
+Both escape every non-ASCII character (ensure_ascii), so no wire string reaches a terminal raw.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from dhcpanalyze.reports.events import (
+    CAPTURE, FAILOVER, FINDING, LEASE, SCHEMA, SERVER, TRANSACTION, Event, Spool)
+
+# Document key for each record kind, in document order.
+SECTIONS = ((SERVER, "servers"), (FAILOVER, "failover"), (TRANSACTION, "transactions"),
+            (LEASE, "leases"), (FINDING, "findings"))
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=True, separators=(", ", ": "))
+
+
+def render_jsonl(events: Iterable[Event], filters: dict | None = None) -> Iterator[str]:
+    """One line per object, emitted as it arrives."""
+    for kind, obj in events:
+        record = {"record": kind, "schema": SCHEMA}
+        record.update((k, v) for k, v in obj.items() if k not in record)
+        if kind == CAPTURE and filters:
+            record.setdefault("filters", filters)
+        yield dumps(record)
+
+
+def render_json(events: Iterable[Event], filters: dict | None = None) -> Iterator[str]:
+    """The single report document, one array element per line."""
+    spools = {kind: Spool() for kind, _ in SECTIONS}
+    capture: dict = {}
+    try:
+        for kind, obj in events:
+            if kind == CAPTURE:
+                capture = obj
+            elif kind in spools:
+                spools[kind].append(obj)
+        yield "{" + f'"schema": {dumps(SCHEMA)},'
+        yield f' "filters": {dumps(filters or {})},'
+        yield f' "capture": {dumps(capture)},'
+        for index, (kind, key) in enumerate(SECTIONS):
+            yield from _array(key, spools[kind], last=index == len(SECTIONS) - 1)
+        yield "}"
+    finally:
+        for spool in spools.values():
+            spool.close()
+
+
+def _array(key: str, items: Spool, last: bool) -> Iterator[str]:
+    end = "]" if last else "],"
+    if not len(items):
+        yield f' "{key}": [{end}'
+        return
+    yield f' "{key}": ['
+    for index, obj in enumerate(items):
+        yield "  " + dumps(obj) + ("" if index == len(items) - 1 else ",")
+    yield " " + end

@@ -1,0 +1,63 @@
+"""From decoded records to report events: run the engine and name what it returns.
+
+The engine (dhcpanalyze.engine) is sans-I/O: `feed(record)` returns transactions and findings as
+they complete, `finish()` flushes what is still open, `summary()` gives the capture, servers,
+failover relationships and leases. Each output's `to_dict()` is the report contract's object;
+this module only pairs it with its record kind.
+"""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Iterator
+
+from dhcpanalyze.model import Record
+from dhcpanalyze.reports.events import (
+    CAPTURE, FAILOVER, KINDS, LEASE, SERVER, Event)
+from dhcpanalyze.sources.capture import CaptureFile
+
+
+def check_inputs(paths: list[str]) -> None:
+    """Raise CaptureError now for a file that is missing or not a capture, before any output."""
+    for path in paths:
+        if path != "-":         # stdin cannot be peeked twice; it is checked when read
+            CaptureFile(path).close()
+
+
+def settings(args: argparse.Namespace):
+    """EngineSettings from the command line (only the options the user gave)."""
+    from dhcpanalyze.engine import EngineSettings
+    given = {"lb_max_secs": args.lb_max_secs, "servers": args.servers}
+    return EngineSettings(**{k: v for k, v in given.items() if v is not None})
+
+
+def events(records: Iterable[Record], engine_settings) -> Iterator[Event]:
+    """Feed every record to a fresh engine; yield its outputs as (kind, dict) events."""
+    from dhcpanalyze.engine import Engine
+    engine = Engine(engine_settings)
+    for record in records:
+        for out in engine.feed(record):
+            yield kind_of(out), out.to_dict()
+    for out in engine.finish():
+        yield kind_of(out), out.to_dict()
+    yield from summary_events(engine.summary())
+
+
+def summary_events(summary: dict) -> Iterator[Event]:
+    """The end-of-capture objects: capture, then servers, failover relationships, leases."""
+    yield CAPTURE, _as_dict(summary.get("capture", {}))
+    for kind, key in ((SERVER, "servers"), (FAILOVER, "failover"), (LEASE, "leases")):
+        for obj in summary.get(key, []):
+            yield kind, _as_dict(obj)
+
+
+def kind_of(out: object) -> str:
+    """The record kind of an engine output: its `record` attribute, else its class name."""
+    kind = getattr(out, "record", None) or type(out).__name__.lower()
+    if kind not in KINDS:
+        raise TypeError(f"engine output of unknown kind: {type(out).__name__}")
+    return kind
+
+
+def _as_dict(obj: object) -> dict:
+    return obj if isinstance(obj, dict) else obj.to_dict()
+

@@ -1,0 +1,77 @@
+"""Aligned text tables whose widths come from a first pass over the rows, fitted to a terminal.
+
+Cells are already-safe strings (see fmt.safe). Widths are measured on all rows first, so the
+table lines up without holding rows in memory (the rows come from a Spool that can be read twice).
+On a terminal the flexible columns are shortened until the table fits, the least important first
+(highest `flex`), each down to its minimum before the next is touched; a cut cell ends in '…'.
+For pipes there is no width limit, so nothing is ever cut.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+GAP = "  "
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    align: str = "<"            # '<' left, '>' right (numbers)
+    flex: int = 0               # 0 never shortened; higher numbers are shortened first
+    min_width: int = 6
+
+
+Paint = Callable[[int, str, str], str]      # (column index, raw cell, padded cell) -> shown
+
+
+def measure(columns: list[Column], rows: Iterable[list[str]]) -> list[int]:
+    """The natural width of each column: its widest cell or header."""
+    widths = [len(c.header) for c in columns]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    return widths
+
+
+def fit(columns: list[Column], widths: list[int], max_width: int | None, indent: int) -> list[int]:
+    """Widths shrunk (flexible columns only, least important first) so a row fits `max_width`."""
+    widths = list(widths)
+    if max_width is None:
+        return widths
+    over = indent + sum(widths) + len(GAP) * (len(widths) - 1) - max_width
+    for i in sorted((i for i, c in enumerate(columns) if c.flex), key=lambda i: -columns[i].flex):
+        if over <= 0:
+            break
+        cut = min(over, max(widths[i] - columns[i].min_width, 0))
+        widths[i] -= cut
+        over -= cut
+    return widths
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[:max(width - 1, 0)] + ELLIPSIS
+
+
+def line(columns: list[Column], widths: list[int], cells: list[str], indent: int = 2,
+         paint: Paint | None = None) -> str:
+    """One table row; the last left-aligned cell is not padded (no trailing blanks)."""
+    parts = []
+    last = len(columns) - 1
+    for i, (column, width, cell) in enumerate(zip(columns, widths, cells)):
+        shown = _cut(cell, width)
+        padded = shown if i == last and column.align == "<" else f"{shown:{column.align}{width}}"
+        parts.append(paint(i, cell, padded) if paint else padded)
+    return (" " * indent + GAP.join(parts)).rstrip()
+
+
+def render(columns: list[Column], rows: Callable[[], Iterable[list[str]]],
+           max_width: int | None, indent: int = 2, paint: Paint | None = None,
+           header_paint: Callable[[str], str] | None = None) -> Iterator[str]:
+    """Header plus rows; `rows` is called twice (measure, then print)."""
+    widths = fit(columns, measure(columns, rows()), max_width, indent)
+    header = line(columns, widths, [c.header for c in columns], indent)
+    yield header_paint(header) if header_paint else header
+    for cells in rows():
+        yield line(columns, widths, cells, indent, paint)

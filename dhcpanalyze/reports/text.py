@@ -1,0 +1,110 @@
+"""The human-readable report: capture summary, servers, failover, transactions, leases, findings.
+
+Sections come in the order an operator reads them, although transactions and findings arrive
+first and the summary last: what arrives early is parked in Spools and printed at the end. Times
+are UTC. Every string that came from the wire goes through fmt.safe.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dhcpanalyze.reports import fmt, table
+from dhcpanalyze.reports.events import (
+    CAPTURE, FAILOVER, FINDING, LEASE, SERVER, TRANSACTION, Event, Spool)
+from dhcpanalyze.reports.style import TextOptions
+from dhcpanalyze.reports.table import Column
+from dhcpanalyze.reports.text_failover import failover_section
+from dhcpanalyze.reports.text_tables import findings_section, leases_section, \
+    transactions_section
+
+
+@dataclass(slots=True)
+class Collected:
+    """Everything the report prints, the large parts spooled."""
+
+    capture: dict = field(default_factory=dict)
+    servers: list[dict] = field(default_factory=list)
+    failover: list[dict] = field(default_factory=list)
+    transactions: Spool = field(default_factory=Spool)
+    leases: Spool = field(default_factory=Spool)
+    findings: Spool = field(default_factory=Spool)
+
+    def take(self, kind: str, obj: dict) -> None:
+        if kind == CAPTURE:
+            self.capture = obj
+        elif kind in (SERVER, FAILOVER):
+            (self.servers if kind == SERVER else self.failover).append(obj)
+        elif kind in (TRANSACTION, LEASE, FINDING):
+            {TRANSACTION: self.transactions, LEASE: self.leases,
+             FINDING: self.findings}[kind].append(obj)
+
+    def close(self) -> None:
+        for spool in (self.transactions, self.leases, self.findings):
+            spool.close()
+
+
+def render_text(events: Iterable[Event], options: TextOptions | None = None) -> Iterator[str]:
+    """The text report as lines (no line ends)."""
+    options = options or TextOptions()
+    data = Collected()
+    try:
+        for kind, obj in events:
+            data.take(kind, obj)
+        multi_day = _spans_days(data.capture)
+        yield from capture_section(data.capture, options)
+        yield from servers_section(data.servers, options)
+        for relationship in data.failover:
+            yield from failover_section(relationship, options, multi_day)
+        yield from transactions_section(data.transactions, options, multi_day)
+        yield from leases_section(data.leases, options)
+        yield from findings_section(data.findings, options, multi_day)
+    finally:
+        data.close()
+
+
+def _spans_days(capture: dict) -> bool:
+    first, last = capture.get("first_ts"), capture.get("last_ts")
+    if not isinstance(first, (int, float)) or not isinstance(last, (int, float)):
+        return False
+    return fmt.iso_time(first)[:10] != fmt.iso_time(last)[:10]
+
+
+def capture_section(capture: dict, options: TextOptions) -> Iterator[str]:
+    heading = options.palette.heading("Capture")
+    files = capture.get("files") or []
+    first, last = capture.get("first_ts"), capture.get("last_ts")
+    yield heading
+    yield f"  files     {fmt.joined(files, ', ')}"
+    yield f"  packets   {capture.get('packets', 0)} ({capture.get('malformed', 0)} malformed)"
+    if first is not None:
+        span = fmt.seconds(last - first) if last is not None else fmt.EMPTY
+        yield (f"  time      {fmt.clock(first, True)} -> {fmt.clock(last, True)} UTC"
+               f" ({span})")
+    else:
+        yield "  time      no packets"
+    if options.filters:
+        shown = ", ".join(f"{k} {_filter_value(k, v)}" for k, v in options.filters.items())
+        yield f"  filters   {shown}"
+
+
+def _filter_value(key: str, value: object) -> str:
+    if key in ("since", "until") and isinstance(value, (int, float)):
+        return fmt.clock(value, True) + " UTC"
+    return fmt.safe(value)
+
+
+SERVER_COLUMNS = [Column("SERVER"), Column("ROLE"), Column("OFFERS", ">"),
+                  Column("ACKS", ">"), Column("NAKS", ">")]
+
+
+def servers_section(servers: list[dict], options: TextOptions) -> Iterator[str]:
+    yield ""
+    if not servers:
+        yield options.palette.heading("Servers: none seen")
+        return
+    yield options.palette.heading(f"Servers ({len(servers)})")
+    rows = [[fmt.safe(s.get("ip")), fmt.safe(s.get("role") or "unknown"),
+             fmt.safe(s.get("offers", 0)), fmt.safe(s.get("acks", 0)),
+             fmt.safe(s.get("naks", 0))] for s in servers]
+    yield from table.render(SERVER_COLUMNS, lambda: rows, options.width)

@@ -1,0 +1,146 @@
+"""The transactions, leases and findings sections of the text report.
+
+Transactions read like a DHCP log with the answer attached: who asked, what was said, who
+offered, who answered, who should have answered under the load-balancing split, and the outcome.
+Findings are grouped by severity (errors first), each with its explanation and, where there is
+one, the line ISC dhcpd writes to syslog for the same problem, so the operator can match them.
+"""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+
+from dhcpanalyze.reports import fmt, table
+from dhcpanalyze.reports.events import Spool, severity_rank
+from dhcpanalyze.reports.style import TextOptions
+from dhcpanalyze.reports.table import Column
+
+TRANSACTION_COLUMNS = [
+    Column("TIME"), Column("KIND"), Column("XID"), Column("CLIENT"),
+    Column("HOSTNAME", flex=4), Column("MESSAGES", flex=3, min_width=8),
+    Column("OFFERED-BY", flex=1, min_width=15), Column("SERVER"), Column("EXPECTED"),
+    Column("ADDRESS"), Column("LEASE", ">"), Column("RELAY", flex=2), Column("OUTCOME")]
+LEASE_COLUMNS = [
+    Column("ADDRESS"), Column("MAC"), Column("HOSTNAME", flex=4), Column("STARTS"),
+    Column("ENDS"), Column("SERVER"), Column("STATE"), Column("REPLICATED")]
+WRAP_PIPE = 100             # explanation width when stdout is not a terminal
+FRAMES_SHOWN = 8            # a finding's frame list is cut after this many in text
+
+
+def transactions_section(spool: Spool, options: TextOptions, multi_day: bool) -> Iterator[str]:
+    yield ""
+    if not len(spool):
+        yield options.palette.heading("Transactions: none")
+        return
+    yield options.palette.heading(f"Transactions ({len(spool)}, times UTC)")
+    palette = options.palette
+
+    def paint(i: int, cell: str, padded: str) -> str:
+        return palette.outcome(padded, cell) if i == len(TRANSACTION_COLUMNS) - 1 else padded
+
+    def rows() -> Iterator[list[str]]:
+        return (_transaction_row(t, multi_day) for t in spool)
+
+    yield from table.render(TRANSACTION_COLUMNS, rows, options.width, paint=paint)
+
+
+def _transaction_row(t: dict, multi_day: bool) -> list[str]:
+    client = t.get("client") or {}
+    offered_by = list(dict.fromkeys(o.get("server") for o in t.get("offers") or []))
+    lease = t.get("lease_time")
+    return [fmt.clock(t.get("start"), multi_day), fmt.safe(t.get("kind")),
+            fmt.hex_xid(t.get("xid")), fmt.safe(client.get("mac") or client.get("client_id")),
+            fmt.safe(client.get("hostname")), _messages(t.get("msg_types") or []),
+            fmt.joined(offered_by), fmt.safe(t.get("server")), fmt.safe(t.get("expected_server")),
+            fmt.safe(t.get("assigned_ip")), f"{lease}s" if isinstance(lease, int) else fmt.EMPTY,
+            fmt.safe(t.get("relay")), fmt.safe(t.get("outcome"))]
+
+
+def _messages(types: list) -> str:
+    """Message types with retries folded: DISCOVER*3,OFFER,REQUEST,ACK."""
+    folded: list[list] = []
+    for name in types:
+        if folded and folded[-1][0] == name:
+            folded[-1][1] += 1
+        else:
+            folded.append([name, 1])
+    return ",".join(fmt.safe(n) + (f"*{k}" if k > 1 else "") for n, k in folded) or fmt.EMPTY
+
+
+def leases_section(spool: Spool, options: TextOptions) -> Iterator[str]:
+    yield ""
+    if not len(spool):
+        yield options.palette.heading("Leases: none")
+        return
+    yield options.palette.heading(f"Leases ({len(spool)}, times UTC)")
+    def rows() -> Iterator[list[str]]:
+        return (_lease_row(lease) for lease in spool)
+
+    yield from table.render(LEASE_COLUMNS, rows, options.width)
+
+
+def _lease_row(lease: dict) -> list[str]:
+    replicated = lease.get("replicated")
+    return [fmt.safe(lease.get("ip")), fmt.safe(lease.get("mac")), fmt.safe(lease.get("hostname")),
+            _when(lease.get("starts")), _when(lease.get("ends")), fmt.safe(lease.get("server")),
+            fmt.safe(lease.get("state")),
+            fmt.EMPTY if replicated is None else ("yes" if replicated else "no")]
+
+
+def _when(ts: object) -> str:
+    """Lease times with the date: a lease usually ends after the capture does."""
+    return fmt.iso_time(ts)[:19].replace("T", " ") if isinstance(ts, (int, float)) else fmt.EMPTY
+
+
+def findings_section(spool: Spool, options: TextOptions, multi_day: bool) -> Iterator[str]:
+    yield ""
+    counts = _count(spool)
+    if not counts:
+        yield options.palette.heading("Findings: none")
+        return
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items())
+    yield options.palette.heading(f"Findings ({summary})")
+    for severity in counts:
+        yield f"  {options.palette.severity(severity.upper(), severity)}"
+        for finding in spool:
+            if _severity(finding) == severity:
+                yield from _finding(finding, options, multi_day)
+
+
+def _severity(finding: dict) -> str:
+    return str(finding.get("severity", "unknown")).lower()
+
+
+def _count(spool: Spool) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in spool:
+        counts[_severity(finding)] = counts.get(_severity(finding), 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (severity_rank(kv[0]), kv[0])))
+
+
+def _finding(f: dict, options: TextOptions, multi_day: bool) -> Iterator[str]:
+    frames = f.get("frames") or []
+    shown = ",".join(str(n) for n in frames[:FRAMES_SHOWN])
+    if len(frames) > FRAMES_SHOWN:
+        shown += f",... ({len(frames)} frames)"
+    where = f"  frames {shown}" if frames else ""
+    yield f"    {fmt.clock(f.get('ts'), multi_day)}  {fmt.safe(f.get('code'))}{where}"
+    width = (options.width or WRAP_PIPE) - 6
+    yield from _wrapped(fmt.safe(f.get("message")), width)
+    if f.get("explanation"):
+        yield from _wrapped(fmt.safe(f.get("explanation")), width)
+    for log_line in _isc_log(f):
+        yield from _wrapped("ISC log: " + fmt.safe(log_line), width)
+
+
+def _isc_log(f: dict) -> list:
+    value = f.get("isc_log")
+    if not value:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _wrapped(text: str, width: int) -> Iterator[str]:
+    for part in textwrap.wrap(text, max(width, 20), break_on_hyphens=False) or [""]:
+        yield "      " + part
+
