@@ -1,0 +1,144 @@
+"""`decode_failover`: one failover message (12-byte header + TLV options) from bytes, never raising.
+
+Layout per failover-wire.md §1.2-1.3 (as ISC dhcpd 4.x sends it): length(2, including itself),
+type(1), payload offset(1), time(4), xid(4), (payload offset - 12) extra header bytes, then options
+`code(2) length(2) data` up to `length`. Everything ISC would reject (length out of range, option past
+the message, wrong fixed size, duplicate option) is decoded as far as possible and noted in `issues`.
+"""
+from __future__ import annotations
+
+from dissectors.failover import tables
+from dissectors.failover.message import FailoverMessage
+from dissectors.failover.tables import LEGACY, MODERN, Era
+from dissectors.failover.values import decode_value
+from dissectors.options import Option
+from dissectors.wire import Reader, Truncated
+
+
+def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
+    """Decode one message; `legacy` None = detect ISC 3.0.x from this message, True/False = force the era.
+
+    A stream that has seen a 3.0.x CONNECT/CONNECTACK passes legacy=True for the rest of its messages
+    (FailoverStreams does this), since only those two messages carry the vendor class.
+    """
+    buf = bytes(buf)
+    msg = _read_header(buf)
+    if msg.issues:
+        return msg
+    start, end = _payload_bounds(buf, msg)
+    tlvs = _walk_tlvs(Reader(buf, start, end), msg.issues)
+    era = LEGACY if (legacy or (legacy is None and _is_legacy_connect(msg.type, tlvs))) else MODERN
+    msg.legacy = era.legacy
+    msg.type_name = era.types.get(msg.type, f"TYPE{msg.type}")
+    if msg.type not in era.types:
+        msg.issues.append(f"unknown message type {msg.type}")
+    msg.options = [_decode_option(code, data, era, msg.issues) for code, data in tlvs]
+    _note_duplicates(msg)
+    return msg
+
+
+def _read_header(buf: bytes) -> FailoverMessage:
+    """The fixed header; a buffer shorter than 12 bytes gives what could be read and an issue."""
+    fields = [0, 0, 0, 0, 0]
+    reader = Reader(buf)
+    try:
+        for i, read in enumerate((reader.read_u16, reader.read_u8, reader.read_u8, reader.read_u32, reader.read_u32)):
+            fields[i] = read()
+    except Truncated:
+        msg = _message(*fields)
+        msg.issues.append(f"header truncated: {len(buf)} of {tables.HEADER_SIZE} bytes")
+        return msg
+    return _message(*fields)
+
+
+def _message(length: int, mtype: int, poffset: int, time: int, xid: int) -> FailoverMessage:
+    return FailoverMessage(length, mtype, MODERN.types.get(mtype, f"TYPE{mtype}"), poffset, time, xid)
+
+
+def _payload_bounds(buf: bytes, msg: FailoverMessage) -> tuple[int, int]:
+    """Where the options start and end; sets extra_header and notes framing issues."""
+    end = _message_end(len(buf), msg.length, msg.issues)
+    start = msg.poffset
+    if start < tables.HEADER_SIZE:
+        # draft-12 text says 8, Microsoft sends 8; ISC does not handle it. Options follow the 12 bytes.
+        msg.issues.append(f"payload offset {start} is below the {tables.HEADER_SIZE}-byte header; "
+                          f"options read from byte {tables.HEADER_SIZE}")
+        start = tables.HEADER_SIZE
+    elif start > end:
+        msg.issues.append(f"payload offset {start} runs past the message end ({end})")
+        start = end
+    msg.extra_header = buf[tables.HEADER_SIZE:start]
+    return start, end
+
+
+def _message_end(available: int, length: int, issues: list[str]) -> int:
+    if length < tables.MIN_LENGTH:
+        issues.append(f"message length {length} is below the {tables.MIN_LENGTH}-byte header")
+        return tables.HEADER_SIZE
+    if length > tables.MAX_LENGTH:
+        issues.append(f"message length {length} exceeds the {tables.MAX_LENGTH}-byte maximum")
+    if length > available:
+        issues.append(f"message length {length} runs past the end of the data ({available} bytes)")
+        return available
+    if length < available:
+        issues.append(f"{available - length} bytes after the message end")
+    return length
+
+
+def _walk_tlvs(reader: Reader, issues: list[str]) -> list[tuple[int, bytes]]:
+    """The raw (code, data) pairs; an option running past the message keeps what is there."""
+    tlvs = []
+    while reader.remaining:
+        if reader.remaining < 4:
+            issues.append(f"option header truncated at offset {reader.pos}: {reader.remaining} bytes left")
+            reader.rest()
+            break
+        at, code, size = reader.pos, reader.read_u16(), reader.read_u16()
+        if size > reader.remaining:
+            issues.append(f"option {code} at offset {at}: length {size} runs past the message end "
+                          f"({reader.remaining} bytes left)")
+            tlvs.append((code, reader.rest()))
+            break
+        tlvs.append((code, reader.read_bytes(size)))
+    return tlvs
+
+
+def _is_legacy_connect(mtype: int, tlvs: list[tuple[int, bytes]]) -> bool:
+    # Only CONNECT/CONNECTACK carry the vendor class; ISC 4.x itself checks option 11 for "isc-V3.0."
+    # (server/failover.c) since in 3.0.x numbering 11 is vendor-class, in 4.x it is the HBA.
+    if mtype not in (5, 6):
+        return False
+    return any(code == tables.LEGACY_VENDOR_CODE and data.startswith(tables.LEGACY_VENDOR_PREFIX)
+               for code, data in tlvs)
+
+
+def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Option:
+    spec = era.options.get(code)
+    if spec is None:
+        return Option(code, f"option-{code}", data, data.hex())
+    if spec.size is not None and len(data) != spec.size:
+        issues.append(f"option {code} {spec.name}: length {len(data)}, expected {spec.size}")
+        return Option(code, spec.name, data, data.hex())
+    try:
+        return Option(code, spec.name, data, decode_value(spec.shape, data, era))
+    except ValueError as exc:
+        issues.append(f"option {code} {spec.name}: undecodable ({exc})")
+        return Option(code, spec.name, data, data.hex())
+
+
+def _note_duplicates(msg: FailoverMessage) -> None:
+    # ISC drops the connection on a repeated option ("FAILOVER: duplicate option"), so no batching.
+    seen: set[int] = set()
+    for opt in msg.options:
+        if opt.code in seen:
+            msg.issues.append(f"duplicate option {opt.code} {opt.name}")
+        seen.add(opt.code)
+
+
+def is_plausible_header(buf: bytes, pos: int = 0) -> bool:
+    """Could a message start at buf[pos]? Length 12-2048, a known type 1-12, payload offset 12..length."""
+    if len(buf) - pos < 4:
+        return False
+    length = (buf[pos] << 8) | buf[pos + 1]
+    return (tables.MIN_LENGTH <= length <= tables.MAX_LENGTH and buf[pos + 2] in tables.MESSAGE_TYPES
+            and tables.HEADER_SIZE <= buf[pos + 3] <= length)

@@ -1,0 +1,182 @@
+"""Cutting one direction's in-order bytes into failover messages, and resynchronising after a gap.
+
+The only delimiter on the wire is the 2-byte length (failover-wire.md §1.4), so one lost byte shifts
+every later boundary. Once in step, lengths are trusted as ISC trusts them; a length outside 12..2048
+(ISC drops the connection on it) or a hole in the stream puts the cutter out of step. Out of step, it
+looks for the next plausible header - length 12..2048, known type, payload offset 12..length - whose
+options parse exactly to the length without any issue, and reports what it skipped as a 'gap' item.
+Garbage is never decoded as a message.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+
+from dissectors.failover.decode import decode_failover, is_plausible_header
+from dissectors.failover.message import FailoverMessage
+from dissectors.failover.reassembly import Data
+from dissectors.failover.tables import MAX_LENGTH, MIN_LENGTH
+
+# First bytes a header can have: length high byte 0..8 (<= 2048), any low byte, type 1..12, poffset >= 12.
+_HEADER_START = re.compile(rb"[\x00-\x08].[\x01-\x0c][\x0c-\xff]", re.S)
+MID_STREAM = "no SYN seen (capture started mid-stream)"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamItem:
+    """What a stream yields: kind 'message' (with `message`), 'syn', 'synack', 'fin', 'rst' or 'gap'.
+
+    `frame`/`ts` of a message are those of the frame that carried its last byte; for a gap, the frame
+    being handled when the gap was noticed. `detail` says what happened (bytes skipped, why).
+    """
+
+    frame: int
+    ts: float
+    kind: str
+    message: FailoverMessage | None = None
+    detail: str = ""
+
+
+class EraState:
+    """Shared by both directions of a connection: once a 3.0.x CONNECT/CONNECTACK is seen, the whole
+    connection uses the legacy numbering (only those two messages carry the vendor class)."""
+
+    __slots__ = ("legacy",)
+
+    def __init__(self) -> None:
+        self.legacy = False
+
+    def decode(self, chunk: bytes) -> FailoverMessage:
+        return decode_failover(chunk, True if self.legacy else None)
+
+
+class MessageCutter:
+    """Message boundaries of one direction. `in_step` is False for a stream picked up mid-way."""
+
+    def __init__(self, era: EraState, in_step: bool) -> None:
+        self.era = era
+        self.buf = bytearray()
+        self.pos = 0                 # next unconsumed byte in buf
+        self.base = 0                # stream offset of buf[0]
+        self.spans: deque[tuple[int, int, float]] = deque()   # (end offset, frame, ts) per piece
+        self.in_step = in_step
+        self.reason = "" if in_step else MID_STREAM
+        self.skipped = 0             # bytes dropped while out of step, not yet reported
+        self.missing = 0             # bytes the capture never had, not yet reported
+
+    @property
+    def pending(self) -> int:
+        """Bytes received but not yet part of a message."""
+        return len(self.buf) - self.pos
+
+    def add(self, piece: Data, frame: int, ts: float) -> list[StreamItem]:
+        """Append in-order bytes and cut every message they complete."""
+        self.buf += piece.data
+        self.spans.append((self.base + len(self.buf), piece.frame, piece.ts))
+        return self._cut(frame, ts, final=False)
+
+    def hole(self, size: int, frame: int, ts: float) -> list[StreamItem]:
+        """`size` bytes will never come: whatever spans the hole is unusable."""
+        items = self._cut(frame, ts, final=True)
+        self._skip(self.pending)
+        self._compact()
+        self.base += size
+        self.missing += size
+        self._out_of_step(f"{size} bytes missing from the capture")
+        return items
+
+    def finish(self, frame: int, ts: float) -> list[StreamItem]:
+        """End of the stream: cut what can be cut, report what is left over as a gap."""
+        items = self._cut(frame, ts, final=True)
+        undecoded = self.pending + self.skipped
+        if undecoded or self.missing:
+            what = "inside a message" if self.in_step and self.pending else "without a plausible message header"
+            detail = f"stream ended {what}: {undecoded} bytes undecoded"
+            if self.missing:
+                detail += f", {self.missing} bytes missing from the capture"
+            items.append(StreamItem(frame, ts, "gap", None, detail))
+            self._skip(self.pending)
+            self._compact()
+            self.skipped = self.missing = 0
+        return items
+
+    def _cut(self, frame: int, ts: float, final: bool) -> list[StreamItem]:
+        items: list[StreamItem] = []
+        while True:
+            if not self.in_step:
+                msg = self._find_header(final)
+                if msg is None:
+                    break
+                items += self._take_gap(frame, ts)
+                self.in_step = True
+                items.append(self._emit(msg))
+                continue
+            if self.pending < 2:
+                break
+            length = int.from_bytes(self.buf[self.pos:self.pos + 2], "big")
+            if not MIN_LENGTH <= length <= MAX_LENGTH:
+                self._out_of_step(f"implausible message length {length} at stream offset {self.base + self.pos}")
+                continue
+            if self.pending < length:
+                break
+            items.append(self._emit(self.era.decode(bytes(self.buf[self.pos:self.pos + length]))))
+        self._compact()
+        return items
+
+    def _find_header(self, final: bool) -> FailoverMessage | None:
+        """The verified message at the first plausible header from pos; bytes before it are skipped.
+
+        Not final: a candidate whose message is not complete yet is waited for. Final: it is passed over.
+        """
+        i = self.pos
+        while (match := _HEADER_START.search(self.buf, i)) is not None:
+            at = match.start()
+            i = at + 1
+            length = int.from_bytes(self.buf[at:at + 2], "big")
+            if not is_plausible_header(self.buf, at):
+                continue
+            if at + length > len(self.buf):
+                if final:
+                    continue
+                self._skip(at - self.pos)
+                return None
+            msg = self.era.decode(bytes(self.buf[at:at + length]))
+            if not msg.issues:
+                self._skip(at - self.pos)
+                return msg
+        # a header may begin in the last 3 bytes: keep them unless nothing more will come
+        self._skip(self.pending if final else max(0, self.pending - 3))
+        return None
+
+    def _take_gap(self, frame: int, ts: float) -> list[StreamItem]:
+        skipped, missing = self.skipped, self.missing
+        self.skipped = self.missing = 0
+        if not (skipped or missing):
+            return []                # picked up exactly on a message boundary: nothing lost
+        cause = f"{missing} bytes missing from the capture" if missing else self.reason
+        return [StreamItem(frame, ts, "gap", None, f"{cause}; skipped {skipped} bytes to the next message header")]
+
+    def _emit(self, msg: FailoverMessage) -> StreamItem:
+        if msg.legacy:
+            self.era.legacy = True
+        self.pos += msg.length
+        end = self.base + self.pos
+        frame, ts = next((f, t) for span_end, f, t in self.spans if span_end >= end)
+        return StreamItem(frame, ts, "message", msg)
+
+    def _out_of_step(self, reason: str) -> None:
+        self.in_step = False
+        self.reason = reason
+
+    def _skip(self, count: int) -> None:
+        self.pos += count
+        self.skipped += count
+
+    def _compact(self) -> None:
+        if self.pos:
+            del self.buf[:self.pos]
+            self.base += self.pos
+            self.pos = 0
+        while self.spans and self.spans[0][0] <= self.base:
+            self.spans.popleft()
