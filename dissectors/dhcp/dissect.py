@@ -1,0 +1,98 @@
+"""`decode_dhcp`: a UDP payload to a `DhcpMessage`, for any bytes, never raising.
+
+Order of work follows RFC 2131 §2-§4.1: the fixed BOOTP header, the magic cookie (RFC 1497), the
+options field, then the file and sname fields when option 52 overloads them (RFC 3396 §5), and
+finally RFC 3396 concatenation of repeated codes before each option's value is decoded.
+"""
+from __future__ import annotations
+
+from dissectors.dhcp.compound import SHAPES
+from dissectors.dhcp.enums import OVERLOAD_FILE, OVERLOAD_SNAME
+from dissectors.dhcp.header import HEADER_LEN, hardware_address, read_header
+from dissectors.dhcp.message import DhcpMessage
+from dissectors.dhcp.options import spec_for
+from dissectors.dhcp.shapes import BadValue
+from dissectors.dhcp.text import cstring
+from dissectors.dhcp.walk import FieldWalk, area_issues, concatenate, overload_of, overloaded_areas, walk_area
+from dissectors.options import Option
+
+MAGIC_COOKIE = b"\x63\x82\x53\x63"      # RFC 2131 §3 / RFC 1497: 99.130.83.99
+_OPTIONS_AT = HEADER_LEN + len(MAGIC_COOKIE)
+
+
+def decode_dhcp(payload: bytes) -> DhcpMessage:
+    """Decode one BOOTP/DHCP message; malformed parts become `issues`, never exceptions."""
+    payload = bytes(payload)
+    try:
+        return _decode(payload)
+    except Exception as exc:    # noqa: BLE001 - a decoder bug must not kill the capture; tests assert it never fires
+        msg, _ = _new_message(read_header(payload)[0])
+        msg.issues.append(f"decoder bug: {type(exc).__name__}: {exc}")
+        msg.trailing = payload[HEADER_LEN:]
+        return msg
+
+
+def _new_message(fields: dict[str, object]) -> tuple[DhcpMessage, list[str]]:
+    chaddr, issues = hardware_address(fields["chaddr"], fields["hlen"])
+    msg = DhcpMessage(**{**fields, "chaddr": chaddr, "sname": cstring(fields["sname"]),
+                         "file": cstring(fields["file"])}, has_cookie=False)
+    return msg, issues
+
+
+def _decode(payload: bytes) -> DhcpMessage:
+    fields, issues = read_header(payload)
+    msg, hlen_issues = _new_message(fields)
+    msg.issues += issues + hlen_issues
+    vendor = payload[HEADER_LEN:]
+    if vendor[:4] == MAGIC_COOKIE:
+        msg.has_cookie = True
+        _decode_options(msg, payload)
+    else:
+        _keep_vendor_area(msg, vendor)
+    return msg
+
+
+def _keep_vendor_area(msg: DhcpMessage, vendor: bytes) -> None:
+    """Plain BOOTP (RFC 951 `vend`): zeros are an unused area; anything else is kept raw."""
+    if not vendor.strip(b"\x00"):
+        return
+    msg.trailing = vendor
+    if len(vendor) < 4 and MAGIC_COOKIE.startswith(vendor):
+        msg.issues.append(f"truncated magic cookie ({len(vendor)} of 4 bytes)")
+    else:
+        msg.issues.append(f"bad magic cookie 0x{vendor[:4].hex()}; vendor area of {len(vendor)} bytes "
+                          "kept raw, not read as options")
+
+
+def _decode_options(msg: DhcpMessage, payload: bytes) -> None:
+    walks = [walk_area(payload, _OPTIONS_AT, len(payload), "packet")]
+    msg.overload, overload_issues = overload_of(walks[0].fragments)
+    walks += overloaded_areas(payload, msg.overload)
+    if msg.overload & OVERLOAD_FILE:
+        msg.file = b""                  # the field holds options, not a boot file name
+    if msg.overload & OVERLOAD_SNAME:
+        msg.sname = b""
+    for walk in walks:
+        msg.issues += area_issues(walk)
+        msg.trailing += walk.rest
+    msg.issues += overload_issues
+    merged, msg.split_options = concatenate(walks)
+    msg.options = [_decode_option(code, data, msg.issues) for code, data in merged]
+    _keep_after_end(msg, walks[0])
+
+
+def _keep_after_end(msg: DhcpMessage, walk: FieldWalk) -> None:
+    """Zero padding after END is normal (BOOTP's 300-byte minimum); other bytes are kept raw."""
+    if walk.after_end.strip(b"\x00"):
+        msg.trailing += walk.after_end
+        msg.issues.append(f"{len(walk.after_end)} bytes after the END option are not all zero padding")
+
+
+def _decode_option(code: int, data: bytes, issues: list[str]) -> Option:
+    spec = spec_for(code)
+    try:
+        value = SHAPES[spec.shape](data)
+    except BadValue as exc:
+        issues.append(f"option {code} ({spec.name}) {exc}")
+        value = data.hex()
+    return Option(code, spec.name, data, value)
