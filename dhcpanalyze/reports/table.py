@@ -4,7 +4,8 @@ Cells are already-safe strings (see fmt.safe). Widths are measured on all rows f
 table lines up without holding rows in memory (the rows come from a Spool that can be read twice).
 On a terminal the flexible columns are shortened until the table fits, the least important first
 (highest `flex`), each down to its minimum before the next is touched; a cut cell ends in '…'.
-For pipes there is no width limit, so nothing is ever cut.
+If that is not enough, columns marked `drop` are left out, highest first. For pipes there is no
+width limit, so nothing is ever cut or dropped.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Column:
     align: str = "<"            # '<' left, '>' right (numbers)
     flex: int = 0               # 0 never shortened; higher numbers are shortened first
     min_width: int = 6
+    drop: int = 0               # 0 always shown; higher numbers are left out first when narrow
 
 
 Paint = Callable[[int, str, str], str]      # (column index, raw cell, padded cell) -> shown
@@ -36,18 +38,31 @@ def measure(columns: list[Column], rows: Iterable[list[str]]) -> list[int]:
 
 
 def fit(columns: list[Column], widths: list[int], max_width: int | None, indent: int) -> list[int]:
-    """Widths shrunk (flexible columns only, least important first) so a row fits `max_width`."""
-    widths = list(widths)
+    """Widths for a row to fit `max_width`: shrink flexible columns, then drop some (width 0),
+    then give any room the drops freed back to the shrunk columns, most important first."""
+    natural, widths = widths, list(widths)
     if max_width is None:
         return widths
     over = indent + sum(widths) + len(GAP) * (len(widths) - 1) - max_width
-    for i in sorted((i for i, c in enumerate(columns) if c.flex), key=lambda i: -columns[i].flex):
-        if over <= 0:
-            break
-        cut = min(over, max(widths[i] - columns[i].min_width, 0))
+    for i in _order(columns, "flex"):
+        cut = min(max(over, 0), max(widths[i] - columns[i].min_width, 0))
         widths[i] -= cut
         over -= cut
+    for i in _order(columns, "drop"):
+        if over > 0:
+            over -= widths[i] + len(GAP)
+            widths[i] = 0
+    for i in reversed(_order(columns, "flex")):
+        grow = min(max(-over, 0), natural[i] - widths[i]) if widths[i] else 0
+        widths[i] += grow
+        over += grow
     return widths
+
+
+def _order(columns: list[Column], attr: str) -> list[int]:
+    """Indexes of columns with a non-zero `attr`, highest first."""
+    marked = [i for i, c in enumerate(columns) if getattr(c, attr)]
+    return sorted(marked, key=lambda i: -getattr(columns[i], attr))
 
 
 def _cut(cell: str, width: int) -> str:
@@ -58,8 +73,10 @@ def line(columns: list[Column], widths: list[int], cells: list[str], indent: int
          paint: Paint | None = None) -> str:
     """One table row; the last left-aligned cell is not padded (no trailing blanks)."""
     parts = []
-    last = len(columns) - 1
+    last = max((i for i, w in enumerate(widths) if w), default=0)
     for i, (column, width, cell) in enumerate(zip(columns, widths, cells)):
+        if not width:
+            continue
         shown = _cut(cell, width)
         padded = shown if i == last and column.align == "<" else f"{shown:{column.align}{width}}"
         parts.append(paint(i, cell, padded) if paint else padded)

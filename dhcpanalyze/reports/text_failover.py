@@ -22,6 +22,7 @@ def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterat
     yield ""
     name = fmt.safe(rel.get("relationship"))
     yield options.palette.heading(f'Failover relationship "{name}"')
+    yield f"  primary {fmt.safe(rel.get('primary'))}, secondary {fmt.safe(rel.get('secondary'))}"
     yield "  " + _settings_line(rel)
     yield from table.render(PEER_COLUMNS, lambda: _peer_rows(rel), options.width)
     yield from _states(rel.get("states") or [], options, multi_day)
@@ -33,9 +34,7 @@ def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterat
 
 def _settings_line(rel: dict) -> str:
     skew = rel.get("skew_s")
-    parts = [f"primary {fmt.safe(rel.get('primary'))}",
-             f"secondary {fmt.safe(rel.get('secondary'))}",
-             f"MCLT {_secs(rel.get('mclt'))}",
+    parts = [f"MCLT {_secs(rel.get('mclt'))}",
              f"split {fmt.safe(rel.get('split'))}",
              f"clock skew {f'{skew:.1f} s' if isinstance(skew, (int, float)) else fmt.EMPTY}"]
     return ", ".join(parts)

@@ -16,13 +16,14 @@ from dhcpanalyze.reports.style import TextOptions
 from dhcpanalyze.reports.table import Column
 
 TRANSACTION_COLUMNS = [
-    Column("TIME"), Column("KIND"), Column("XID"), Column("CLIENT"),
-    Column("HOSTNAME", flex=4), Column("MESSAGES", flex=3, min_width=8),
-    Column("OFFERED-BY", flex=1, min_width=15), Column("SERVER"), Column("EXPECTED"),
-    Column("ADDRESS"), Column("LEASE", ">"), Column("RELAY", flex=2), Column("OUTCOME")]
+    Column("TIME"), Column("KIND"), Column("XID", drop=5), Column("CLIENT"),
+    Column("HOSTNAME", flex=4, drop=3), Column("MESSAGES", flex=3, min_width=8, drop=2),
+    Column("OFFERED-BY", flex=1, min_width=15, drop=4), Column("SERVER"),
+    Column("EXPECTED", drop=1), Column("ADDRESS"), Column("LEASE", ">", drop=6),
+    Column("RELAY", flex=2, drop=7), Column("OUTCOME")]
 LEASE_COLUMNS = [
-    Column("ADDRESS"), Column("MAC"), Column("HOSTNAME", flex=4), Column("STARTS"),
-    Column("ENDS"), Column("SERVER"), Column("STATE"), Column("REPLICATED")]
+    Column("ADDRESS"), Column("MAC"), Column("HOSTNAME", flex=4, drop=2), Column("STARTS", drop=3),
+    Column("ENDS"), Column("SERVER"), Column("STATE", drop=1), Column("REPLICATED")]
 WRAP_PIPE = 100             # explanation width when stdout is not a terminal
 FRAMES_SHOWN = 8            # a finding's frame list is cut after this many in text
 
@@ -124,8 +125,9 @@ def _finding(f: dict, options: TextOptions, multi_day: bool) -> Iterator[str]:
     if len(frames) > FRAMES_SHOWN:
         shown += f",... ({len(frames)} frames)"
     where = f"  frames {shown}" if frames else ""
-    yield f"    {fmt.clock(f.get('ts'), multi_day)}  {fmt.safe(f.get('code'))}{where}"
+    headline = f"{fmt.clock(f.get('ts'), multi_day)}  {fmt.safe(f.get('code'))}{where}"
     width = (options.width or WRAP_PIPE) - 6
+    yield from _wrapped(headline, width + 2, indent="    ")
     yield from _wrapped(fmt.safe(f.get("message")), width)
     if f.get("explanation"):
         yield from _wrapped(fmt.safe(f.get("explanation")), width)
@@ -140,7 +142,7 @@ def _isc_log(f: dict) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _wrapped(text: str, width: int) -> Iterator[str]:
+def _wrapped(text: str, width: int, indent: str = "      ") -> Iterator[str]:
     for part in textwrap.wrap(text, max(width, 20), break_on_hyphens=False) or [""]:
-        yield "      " + part
+        yield indent + part
 
