@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
 from dhcpanalyze.decode import CaptureError, iter_records
 from dhcpanalyze.exitcodes import Exit
+from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.reports import filters, pipeline, render
 from dhcpanalyze.reports.csvout import TABLES
 from dhcpanalyze.reports.events import SEVERITIES, FindingTally
 from dhcpanalyze.reports.progress import Progress
+from dissectors.text import escape_text
 
 EPILOG = """\
 filters select transactions, leases and findings (--server also selects servers and failover
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(Exit.UNREADABLE, str(exc))
     tally = FindingTally()
     progress = Progress(sys.stderr)
-    records = progress.watch(iter_records(args.files, decode_options(args)))
+    records = progress.watch(_warn_issues(iter_records(args.files, decode_options(args))))
     events = tally.watch(filters.apply(flt, pipeline.events(records, pipeline.settings(args))))
     try:
         _write(render.lines(args, events, flt, sys.stdout))
@@ -109,13 +111,23 @@ def run(args: argparse.Namespace) -> int:
     return Exit.FINDINGS if tally.reaches(args.fail_on) else Exit.OK
 
 
+def _warn_issues(records: Iterable[Record]) -> Iterator[Record]:
+    """File problems (truncated record, corrupt block) go to stderr; the report goes on."""
+    for record in records:
+        if isinstance(record, CaptureIssue):
+            print(f"dhcpanalyze report: {escape_text(record.message)}", file=sys.stderr)
+        yield record
+
+
 def _write(lines: Iterator[str]) -> None:
     out = sys.stdout
+    if hasattr(out, "reconfigure"):     # a C-locale terminal must not crash on a UTF-8 hostname
+        out.reconfigure(errors="backslashreplace")
     for line in lines:
         out.write(line + "\n")
     out.flush()
 
 
 def _fail(code: Exit, message: str) -> int:
-    print(f"dhcpanalyze report: {message}", file=sys.stderr)
+    print(f"dhcpanalyze report: {escape_text(message)}", file=sys.stderr)
     return code

@@ -6,7 +6,8 @@ plus an ISO-8601 UTC twin; lists are comma-joined inside one quoted cell):
 
 transactions: start, start_iso, end, kind, xid, mac, client_id, hostname, msg_types,
               offered_by, offered_addrs (parallel to offered_by), server, expected_server,
-              assigned_addr, lease_time, relay, outcome, frames
+              assigned_addr, requested_addr, lease_time, relay, outcome, frames,
+              offer_latency, ack_latency (seconds: DISCOVER->OFFER, REQUEST->ACK/NAK)
 findings:     ts, ts_iso, severity, code, frames, message, explanation, isc_log
 leases:       ip, mac, client_id, hostname, starts, starts_iso, ends, ends_iso, server, state,
               replicated
@@ -43,8 +44,9 @@ def _transaction(t: dict) -> list:
             _text(client.get("hostname")), _list(t.get("msg_types") or []),
             _list([o.get("server") for o in offers]), _list([o.get("yiaddr") for o in offers]),
             _text(t.get("server")), _text(t.get("expected_server")),
-            _text(t.get("assigned_ip")), t.get("lease_time"), _text(t.get("relay")),
-            _text(t.get("outcome")), _list(t.get("frames") or [])]
+            _text(t.get("assigned_ip")), _text(t.get("requested_ip")), t.get("lease_time"),
+            _text(t.get("relay")), _text(t.get("outcome")), _list(t.get("frames") or []),
+            t.get("offer_latency"), t.get("ack_latency")]
 
 
 def _finding(f: dict) -> list:
@@ -73,7 +75,8 @@ TABLES: dict[str, tuple[str, list[str], Row]] = {
     "transactions": (TRANSACTION, [
         "start", "start_iso", "end", "kind", "xid", "mac", "client_id", "hostname", "msg_types",
         "offered_by", "offered_addrs", "server", "expected_server", "assigned_addr",
-        "lease_time", "relay", "outcome", "frames"], _transaction),
+        "requested_addr", "lease_time", "relay", "outcome", "frames", "offer_latency",
+        "ack_latency"], _transaction),
     "findings": (FINDING, [
         "ts", "ts_iso", "severity", "code", "frames", "message", "explanation", "isc_log"],
         _finding),

@@ -25,7 +25,7 @@ def check_inputs(paths: list[str]) -> None:
 
 def settings(args: argparse.Namespace):
     """EngineSettings from the command line (only the options the user gave)."""
-    from dhcpanalyze.engine import EngineSettings
+    from dhcpanalyze.engine.settings import EngineSettings
     given = {"lb_max_secs": args.lb_max_secs, "servers": args.servers}
     return EngineSettings(**{k: v for k, v in given.items() if v is not None})
 

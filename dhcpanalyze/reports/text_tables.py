@@ -1,7 +1,8 @@
 """The transactions, leases and findings sections of the text report.
 
 Transactions read like a DHCP log with the answer attached: who asked, what was said, who
-offered, who answered, who should have answered under the load-balancing split, and the outcome.
+offered, who answered, who should have answered under the load-balancing split, how long the
+server took (DELAY: DISCOVER->OFFER / REQUEST->ACK in ms) and the outcome.
 Findings are grouped by severity (errors first), each with its explanation and, where there is
 one, the line ISC dhcpd writes to syslog for the same problem, so the operator can match them.
 """
@@ -20,7 +21,7 @@ TRANSACTION_COLUMNS = [
     Column("HOSTNAME", flex=4, drop=3), Column("MESSAGES", flex=3, min_width=8, drop=2),
     Column("OFFERED-BY", flex=1, min_width=15, drop=4), Column("SERVER"),
     Column("EXPECTED", drop=1), Column("ADDRESS"), Column("LEASE", ">", drop=6),
-    Column("RELAY", flex=2, drop=7), Column("OUTCOME")]
+    Column("RELAY", flex=2, drop=7), Column("DELAY", ">", drop=8), Column("OUTCOME")]
 LEASE_COLUMNS = [
     Column("ADDRESS"), Column("MAC"), Column("HOSTNAME", flex=4, drop=2), Column("STARTS", drop=3),
     Column("ENDS"), Column("SERVER"), Column("STATE", drop=1), Column("REPLICATED")]
@@ -54,7 +55,15 @@ def _transaction_row(t: dict, multi_day: bool) -> list[str]:
             fmt.safe(client.get("hostname")), _messages(t.get("msg_types") or []),
             fmt.joined(offered_by), fmt.safe(t.get("server")), fmt.safe(t.get("expected_server")),
             fmt.safe(t.get("assigned_ip")), f"{lease}s" if isinstance(lease, int) else fmt.EMPTY,
-            fmt.safe(t.get("relay")), fmt.safe(t.get("outcome"))]
+            fmt.safe(t.get("relay")), _delay(t), fmt.safe(t.get("outcome"))]
+
+
+def _delay(t: dict) -> str:
+    """How long the server took: DISCOVER->OFFER / REQUEST->ACK in milliseconds."""
+    parts = [t.get("offer_latency"), t.get("ack_latency")]
+    if all(p is None for p in parts):
+        return fmt.EMPTY
+    return "/".join("-" if p is None else f"{p * 1000:.0f}" for p in parts) + " ms"
 
 
 def _messages(types: list) -> str:

@@ -40,7 +40,8 @@ SEED_DOC = {
          "msg_types": ["DISCOVER", "OFFER", "REQUEST", "ACK"],
          "offers": [{"server": "192.168.100.2", "yiaddr": "192.168.100.125", "frame": 70}],
          "server": "192.168.100.2", "assigned_ip": "192.168.100.125", "lease_time": 60,
-         "relay": None, "expected_server": "192.168.100.2", "outcome": "ack"},
+         "relay": None, "expected_server": "192.168.100.2", "outcome": "ack",
+         "offer_latency": 0.012, "ack_latency": 0.0034},     # extra keys the engine adds
         {"kind": "dora", "xid": 0x1234ABCD,
          "client": {"mac": "52:54:00:12:34:56", "client_id": "01:52:54:00:12:34:56",
                     "hostname": "evil\x1b[2J\nroot\x00"},
