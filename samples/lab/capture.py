@@ -1,0 +1,61 @@
+"""The capture port: tcpdump on each hub bridge, merged into one pcap in time order."""
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from daemons import Daemons, log_size, wait_for_log
+
+PCAP_HEADER = 24
+RECORD_HEADER = struct.Struct("<IIII")     # tcpdump writes host order; the lab host is little-endian
+
+
+def start(daemons: Daemons, hub_ns: str, bridge: str, out: Path) -> None:
+    """`-U` writes each packet as it comes, so the file is complete however the run ends; `-Z root`
+    keeps tcpdump able to write into the run's directory."""
+    log = out / f"tcpdump-{bridge}.log"
+    mark = log_size(log)
+    daemons.start(f"tcpdump-{bridge}", hub_ns,
+                  ["tcpdump", "-i", bridge, "-n", "-U", "-Z", "root", "-w",
+                   str(out / f"capture-{bridge}.pcap")], log)
+    wait_for_log(log, r"listening on", 10, after=mark)
+
+
+def stop(daemons: Daemons, bridges: list[str], out: Path) -> Path:
+    """Stop every tcpdump and leave a single capture.pcap."""
+    for bridge in bridges:
+        daemons.stop(f"tcpdump-{bridge}")
+    parts = [out / f"capture-{b}.pcap" for b in bridges]
+    target = out / "capture.pcap"
+    if len(parts) == 1:
+        parts[0].replace(target)
+    else:
+        merge(parts, target)
+        for part in parts:
+            part.unlink()
+    return target
+
+
+def read_records(path: Path) -> tuple[bytes, list[tuple[int, int, bytes]]]:
+    """Global header and (sec, usec, record bytes) of a pcap tcpdump wrote on this host."""
+    data = path.read_bytes()
+    if data[:4] != b"\xd4\xc3\xb2\xa1":
+        raise ValueError(f"{path}: not a little-endian microsecond pcap")
+    records, pos = [], PCAP_HEADER
+    while pos + RECORD_HEADER.size <= len(data):
+        sec, usec, incl, _orig = RECORD_HEADER.unpack_from(data, pos)
+        end = pos + RECORD_HEADER.size + incl
+        records.append((sec, usec, data[pos:end]))
+        pos = end
+    return data[:PCAP_HEADER], records
+
+
+def merge(parts: list[Path], target: Path) -> None:
+    """Interleave captures of the same link type by timestamp (a stable sort keeps each file's order)."""
+    header, merged = None, []
+    for part in parts:
+        part_header, records = read_records(part)
+        header = header or part_header
+        merged.extend(records)
+    merged.sort(key=lambda r: (r[0], r[1]))
+    target.write_bytes(header + b"".join(r[2] for r in merged))
