@@ -172,8 +172,13 @@ OPTIONS: dict[int, OptionSpec] = dict((
 ))
 
 
+# PAD and END are markers, never options on a message; named only for lists such as option 55.
+_MARKERS = {PAD: OptionSpec(PAD, "pad", "Padding", "bytes", "RFC 2132 §3.1"),
+            END: OptionSpec(END, "end", "End", "bytes", "RFC 2132 §3.2")}
+
+
 def spec_for(code: int) -> OptionSpec:
     """The table entry for `code`, or an `option-N` entry decoding to hex for unknown codes."""
-    spec = OPTIONS.get(code)
+    spec = OPTIONS.get(code) or _MARKERS.get(code)
     return spec if spec is not None else OptionSpec(code, f"option-{code}", f"Unknown ({code})",
                                                     "bytes", "unassigned or site-specific")

@@ -63,10 +63,10 @@ def area_issues(walk: FieldWalk) -> list[str]:
 def overload_of(fragments: list[tuple[int, bytes]]) -> tuple[int, list[str]]:
     """Option 52 from the options field: 1 file, 2 sname, 3 both (RFC 2132 §9.3); 0 if absent."""
     data = b"".join(chunk for code, chunk in fragments if code == OVERLOAD)
-    if not data:
+    if len(data) != 1:              # absent, or a wrong length the option decoder reports
         return 0, []
-    if len(data) != 1 or data[0] not in (1, 2, 3):
-        return 0, [f"option 52 (dhcp-option-overload) value {data.hex()} is not 1, 2 or 3; "
+    if data[0] not in (1, 2, 3):
+        return 0, [f"option 52 (dhcp-option-overload) value {data[0]} is not 1, 2 or 3; "
                    "sname and file not read as options"]
     return data[0], []
 

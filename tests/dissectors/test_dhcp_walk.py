@@ -86,7 +86,7 @@ MALFORMED = [
     ("overload-file-without-end", build_bootp(options=DISCOVER_53 + H("340101ff"), file=H("0c03") + b"abc"),
      ["missing END option in file field"], b""),
     ("overload-bad-value", build_bootp(options=DISCOVER_53 + H("340107ff"), sname=b"srv"),
-     ["option 52 (dhcp-option-overload) value 07 is not 1, 2 or 3; sname and file not read as options"], b""),
+     ["option 52 (dhcp-option-overload) value 7 is not 1, 2 or 3; sname and file not read as options"], b""),
     ("message-type-wrong-length", build_bootp(options=H("35020101ff")),
      ["option 53 (dhcp-message-type) length 2, expected 1"], b""),
     ("data-after-end", build_bootp(options=DISCOVER_53 + H("ff010203")),
