@@ -1,0 +1,80 @@
+"""Clients that did not get what they asked for: dhcp.no-offer, dhcp.no-ack, dhcp.nak, dhcp.decline.
+
+no-offer: DISCOVERs nobody answered within the transaction's life. Under failover the usual
+causes are both peers in a state that does not serve (startup, recover, potential-conflict...),
+"peer holds all free leases" after a long partition, or a relay that does not reach the servers.
+no-ack: a REQUEST answered by neither ACK nor NAK (chosen server down, lease owned by the peer).
+nak: the server refused the address (client moved networks, lease held by someone else, or the
+lagging peer does not know a lease its partner gave - lease databases out of sync).
+decline: the client found its new address in use (ARP); dhcpd abandons the address.
+"""
+from __future__ import annotations
+
+from ..findings import make_finding
+from . import Check, via
+
+# ISC's "not responding (...)" words for a server's failover state (server/failover.c)
+NOT_RESPONDING = {"startup": "startup", "recover": "recovering", "recover-wait": "recover wait",
+                  "recover-done": "recover done", "potential-conflict": "resolving conflicts",
+                  "conflict-done": "resolving conflicts", "shutdown": "shut down",
+                  "paused": "paused", "resolution-interrupted": "resolving conflicts"}
+
+
+class Outcomes(Check):
+    def on_transaction(self, txn, ctx) -> list:
+        out = []
+        if txn.outcome == "no-offer":
+            out.append(self._no_offer(txn, ctx))
+        elif txn.outcome == "no-ack":
+            out.append(self._no_ack(txn))
+        if txn.nak is not None:
+            out.append(self._nak(txn))
+        if "DECLINE" in txn.msg_types:
+            out.append(self._decline(txn))
+        return out
+
+    def _no_offer(self, txn, ctx):
+        n = sum(1 for t in txn.msg_types if t == "DISCOVER")
+        message = f"{n} DISCOVER from {txn.mac} (xid {txn.xid:#x}) got no OFFER"
+        why = self._silent_reason(txn, ctx)
+        isc_log = f"DHCPDISCOVER from {txn.mac} via {via(txn)}: " + (why or "no free leases")
+        frames = [f for _ts, f, _s in txn.discovers] or txn.frames
+        return make_finding("dhcp.no-offer", txn.start, frames, message + (
+            f"; the failover peers were not serving ({why})" if why else ""),
+            client=txn.mac, isc_log=isc_log, gate=(txn.mac,))
+
+    def _silent_reason(self, txn, ctx) -> str | None:
+        rel = ctx.rel_for_txn(txn) or (ctx.failover.relationships[:1] or [None])[0]
+        if rel is None:
+            return None
+        states = {rel.state_at(p, txn.start) for p in rel.peers}
+        words = sorted({NOT_RESPONDING[s] for s in states if s in NOT_RESPONDING})
+        return f"not responding ({', '.join(words)})" if words else None
+
+    def _no_ack(self, txn):
+        target = txn.chosen_server or txn.server or "any server"
+        message = (f"{txn.kind} REQUEST from {txn.mac} for {txn.requested_ip or txn.ciaddr} "
+                   f"to {target} got neither ACK nor NAK")
+        return make_finding("dhcp.no-ack", txn.start, txn.frames, message, client=txn.mac,
+                            ip=txn.requested_ip or txn.ciaddr, server=txn.chosen_server,
+                            gate=(txn.mac,))
+
+    def _nak(self, txn):
+        frame, ts, server = txn.nak
+        ip = txn.requested_ip or txn.ciaddr
+        why = f": {txn.server_message!r}" if txn.server_message else ""
+        message = f"{server} NAKed {ip} for {txn.mac}{why}"
+        return make_finding("dhcp.nak", ts, [frame], message, client=txn.mac, ip=ip,
+                            server=server, isc_log=f"DHCPNAK on {ip} to {txn.mac} via {via(txn)}",
+                            gate=(txn.mac, server))
+
+    def _decline(self, txn):
+        ip = txn.requested_ip or txn.assigned_ip
+        message = f"{txn.mac} declined {ip} (address already in use)"
+        return make_finding("dhcp.decline", txn.end, txn.frames[-1:], message, client=txn.mac,
+                            ip=ip, server=txn.server,
+                            isc_log=f"DHCPDECLINE of {ip} from {txn.mac} via {via(txn)}: abandoned",
+                            gate=(txn.mac, ip))
+
+
+CHECK = Outcomes

@@ -1,0 +1,170 @@
+"""The sans-I/O correlation engine: records in, transactions and findings out, as soon as known.
+
+    engine = Engine(EngineSettings(lb_max_secs=3))
+    for record in records:                 # DhcpRecord / FailoverRecord / TcpEvent / CaptureIssue
+        for out in engine.feed(record):    # Transaction and Finding objects
+            ...
+    outs = engine.expire(now_ts)           # live use: time passes without packets
+    outs = engine.finish()                 # end of input: flush everything still open
+    doc = engine.summary()                 # capture, servers, failover, leases, counts
+
+Time comes only from the records. The engine never reads files, the clock, or imports a UI.
+"""
+from __future__ import annotations
+
+from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, TcpEvent
+
+from .checks import HOOKS, all_checks, overriding
+from .context import Context
+from .failover import FailoverTracker
+from .findings import Finding, FindingGate
+from .leases import LeaseTable
+from .loadbalance import designate
+from .servers import ServerTable
+from .settings import EngineSettings
+from .summary import CaptureStats, Counts, Summary
+from .transactions import Transaction
+from .txntable import TransactionTable, reply_server
+
+Output = Transaction | Finding
+
+
+class Engine:
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        s = self.settings = settings or EngineSettings()
+        self.ctx = Context(s, FailoverTracker(s), ServerTable(), LeaseTable(s.max_leases))
+        self.txns = TransactionTable(s)
+        checks = all_checks()
+        self._hooks = {hook: overriding(checks, hook) for hook in HOOKS}
+        self.gate = FindingGate(s.finding_repeat_window_s, s.max_finding_keys,
+                                s.max_frames_listed)
+        self.capture = CaptureStats()
+        self.counts = Counts()
+        self._now: float | None = None
+        self._next_sweep = float("-inf")
+        self._finished = False
+
+    def note_input(self, files: list[str], packets: int | None = None) -> None:
+        """Tell the engine what it is reading (for the capture summary only)."""
+        self.capture.files = list(files)
+        self.capture.packets = packets
+
+    # --- the three verbs -------------------------------------------------------------------
+
+    def feed(self, record) -> list[Output]:
+        """Apply one record; returns what became known because of it."""
+        out: list[Output] = []
+        self.capture.note(record)
+        self._now = record.ts if self._now is None else max(self._now, record.ts)
+        if record.ts >= self._next_sweep:
+            self._sweep(record.ts, out)
+        if isinstance(record, DhcpRecord):
+            self._dhcp(record, out)
+        elif isinstance(record, (FailoverRecord, TcpEvent)):
+            self._failover(record, out)
+        if isinstance(record, CaptureIssue) or getattr(getattr(record, "msg", None),
+                                                        "issues", None):
+            self._run("on_issue", out, record, self.ctx)
+        return out
+
+    def expire(self, now: float) -> list[Output]:
+        """Emit what timed out by capture time `now` (live captures between packets)."""
+        out: list[Output] = []
+        self._sweep(now, out)
+        return out
+
+    def finish(self) -> list[Output]:
+        """Flush everything still open; call once at the end of the input."""
+        out: list[Output] = []
+        if self._finished:
+            return out
+        self._finished = True
+        now = self._now if self._now is not None else 0.0
+        self._sweep(now, out)
+        emitted: list[Transaction] = []
+        self.txns.drain(now, emitted)
+        self._transactions(emitted, out)
+        self._events(self.ctx.failover.finish(now), out)
+        self._run("finish", out, now, self.ctx)
+        for finding in self.gate.flush():
+            self.counts.finding(finding)
+            out.append(finding)
+        return out
+
+    def summary(self) -> Summary:
+        ctx = self.ctx
+        rels = ctx.failover.relationships
+        for rel in rels:
+            for peer in rel.peers:
+                server = ctx.servers.get(peer)
+                server.role, server.relationship = rel.role(peer), rel.name
+        for ip, peer in ctx.aliases.items():
+            rel = ctx.failover.for_server(peer)
+            if rel is not None:
+                server = ctx.servers.get(ip)
+                server.role, server.relationship = rel.role(peer), rel.name
+        counts = self.counts.to_dict(self.txns.evicted, ctx.leases.dropped)
+        return Summary(self.capture, ctx.servers.all(), list(rels), ctx.leases.rows(), counts)
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def _sweep(self, now: float, out: list[Output]) -> None:
+        self._next_sweep = now + self.settings.expire_interval_s
+        emitted: list[Transaction] = []
+        self.txns.expire(now, emitted)
+        self._transactions(emitted, out)
+        self._events(self.ctx.failover.expire(now), out)
+        self._run("expire", out, now, self.ctx)
+
+    def _run(self, hook: str, out: list[Output], *args) -> None:
+        for method in self._hooks[hook]:
+            for finding in method(*args):
+                self._emit(finding, out)
+
+    def _emit(self, finding: Finding, out: list[Output]) -> None:
+        for admitted in self.gate.admit(finding):
+            self.counts.finding(admitted)
+            out.append(admitted)
+
+    def _transactions(self, emitted: list[Transaction], out: list[Output]) -> None:
+        for txn in emitted:
+            designate(txn, self.ctx.rel_for_txn(txn), self.settings)
+            self.counts.transaction(txn)
+            out.append(txn)
+            self._run("on_transaction", out, txn, self.ctx)
+
+    def _dhcp(self, rec: DhcpRecord, out: list[Output]) -> None:
+        emitted: list[Transaction] = []
+        applied = self.txns.feed(rec, emitted)
+        self._transactions(emitted, out)
+        if applied.distinct:
+            self._account(rec, applied)
+        self._run("on_dhcp", out, rec, applied, self.ctx)
+
+    def _account(self, rec: DhcpRecord, applied) -> None:
+        """Server counts and the lease table, once per distinct message."""
+        txn, ctx = applied.txn, self.ctx
+        if rec.msg.op == 2:
+            server = reply_server(rec)
+            if server is not None:
+                ctx.servers.reply(server, rec.src, rec.msg.giaddr, applied.mtype, rec.ts)
+            if applied.mtype == "ACK" and txn.assigned_ip:
+                if txn.msg_types.count("ACK") == 1:      # before this exchange changed it
+                    txn.prev_server = ctx.leases.server_of_client(txn.mac)
+                ctx.leases.ack(txn, rec.ts, rec.frame, ctx.rel_for(txn.server) is not None)
+        elif applied.mtype == "RELEASE" and txn.ciaddr:
+            ctx.leases.client_event(txn.ciaddr, txn.mac, "released", rec.frame)
+        elif applied.mtype == "DECLINE" and txn.requested_ip:
+            ctx.leases.client_event(txn.requested_ip, txn.mac, "abandoned", rec.frame)
+
+    def _failover(self, rec, out: list[Output]) -> None:
+        self._events(self.ctx.failover.feed(rec), out)
+
+    def _events(self, events, out: list[Output]) -> None:
+        leases = self.ctx.leases
+        for ev in events:
+            if ev.kind == "bndupd":
+                leases.bndupd(ev.data, ev.frames[-1])
+            elif ev.kind == "bndack":
+                leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
+            self._run("on_failover", out, ev, self.ctx)

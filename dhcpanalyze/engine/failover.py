@@ -1,0 +1,318 @@
+"""Failover protocol tracking: sessions per TCP connection, relationships, and the events checks read.
+
+The tracker turns FailoverRecords and TcpEvents into relationship state (configuration, states,
+link history, binding-update statistics) and into FoEvents: connect, connected, connect-rejected,
+disconnect, state, skew, bndupd, bndack, unacked, window, link-down, gap. checks/ turn events
+into findings; the tracker itself judges nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dhcpanalyze.model import FailoverRecord, TcpEvent
+
+from .relationship import Relationship
+from .session import Direction, Pending, Session
+from .settings import EngineSettings
+from .wireview import BINDING_STATES, REJECT_REASONS, as_ip, as_text, as_uint, fo_options, \
+    fo_state_name, hex_colon
+
+BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = 3, 4, 5, 6, 10, 11, 12
+
+
+@dataclass(slots=True)
+class FoEvent:
+    kind: str
+    ts: float
+    frames: list[int]
+    rel: Relationship
+    data: dict = field(default_factory=dict)
+
+
+def session_key(src: str, sport: int, dst: str, dport: int) -> tuple:
+    return tuple(sorted(((src, sport), (dst, dport))))
+
+
+class FailoverTracker:
+    def __init__(self, settings: EngineSettings) -> None:
+        self.s = settings
+        self.relationships: list[Relationship] = []
+        self._sessions: dict[tuple, Session] = {}
+        self._by_ip: dict[str, Relationship] | None = None
+
+    # --- lookups for the rest of the engine ---------------------------------------------------
+
+    def for_server(self, ip: str) -> Relationship | None:
+        """The relationship `ip` takes part in (the one with most sessions if several)."""
+        if self._by_ip is None:
+            self._by_ip = {}
+            for rel in sorted(self.relationships, key=lambda r: r.sessions_total):
+                for peer in rel.peers:
+                    self._by_ip[peer] = rel
+        return self._by_ip.get(ip)
+
+    def _relationship(self, peers: frozenset, name: str | None) -> Relationship:
+        same_pair = [r for r in self.relationships if r.peers == peers]
+        for rel in same_pair:
+            if rel.name == name or name is None:
+                return rel
+        for rel in same_pair:
+            if rel.name is None:        # a session joined mid-stream learns its name now
+                rel.name = name
+                return rel
+        rel = Relationship(name=name, peers=peers)
+        self.relationships.append(rel)
+        self._by_ip = None
+        return rel
+
+    def _session(self, rec, create_ok: bool = True) -> Session | None:
+        key = session_key(rec.src, rec.sport, rec.dst, rec.dport)
+        sess = self._sessions.pop(key, None)
+        if sess is None and create_ok:
+            sess = Session(key=key, start_ts=rec.ts, start_frame=rec.frame)
+        if sess is not None:
+            self._sessions[key] = sess          # most recently active last
+            sess.last_ts, sess.last_frame = max(sess.last_ts, rec.ts), rec.frame
+        return sess
+
+    # --- feeding -------------------------------------------------------------------------------
+
+    def feed(self, rec: FailoverRecord | TcpEvent) -> list[FoEvent]:
+        if isinstance(rec, TcpEvent):
+            return self._tcp(rec)
+        events: list[FoEvent] = []
+        if len(self._sessions) >= self.s.max_sessions:
+            key = next(iter(self._sessions))
+            events += self._end(self._sessions.pop(key), rec.ts, "evicted")
+        sess = self._session(rec)
+        msg = rec.msg
+        opts = fo_options(msg)
+        if sess.rel is None:
+            name = as_text(opts.get("name")) if msg.type in (CONNECT, CONNECTACK) else None
+            sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
+        rel = sess.rel
+        d = sess.direction(rec.src, rec.ts)
+        d.heard(rec.ts)
+        rel.count(msg.type_name)
+        events += self._clock(sess, d, rec)
+        handler = _HANDLERS.get(msg.type)
+        if msg.type not in (CONNECT, CONNECTACK, DISCONNECT) and not sess.saw_connect:
+            events += self._establish(sess, rec, mid_stream=True)
+        if handler is not None:
+            events += handler(self, sess, d, rec, opts)
+        return events
+
+    def _establish(self, sess: Session, rec, mid_stream: bool = False) -> list[FoEvent]:
+        if sess.established:
+            return []
+        sess.established = True
+        sess.rel.sessions_total += 1
+        sess.rel.note_link(rec.ts, True, self.s.max_states)
+        self._by_ip = None
+        return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, {"mid_stream": mid_stream})]
+
+    def _clock(self, sess: Session, d: Direction, rec: FailoverRecord) -> list[FoEvent]:
+        if not d.note_clock(rec.msg.time, rec.ts):
+            return []
+        rel = sess.rel
+        rel.offsets[d.ip] = d.offset
+        other = sess.dirs.get(sess.peer_of(d.ip) or "")
+        if other is None or other.offset is None:
+            return []
+        first = rel.primary if rel.primary in sess.dirs else min(sess.dirs)
+        second = rel.partner(first) if rel.partner(first) in sess.dirs else max(sess.dirs)
+        skew = round(sess.dirs[first].offset - sess.dirs[second].offset, 1)
+        if rel.skew_s is not None and abs(skew - rel.skew_s) < 0.5:
+            return []
+        rel.skew_s = skew
+        return [FoEvent("skew", rec.ts, [rec.frame], rel,
+                        {"skew": skew, "ahead": first if skew > 0 else second,
+                         "behind": second if skew > 0 else first})]
+
+    # --- message handlers ------------------------------------------------------------------------
+
+    def _connect(self, sess, d, rec, opts) -> list[FoEvent]:
+        rel = sess.rel
+        sess.saw_connect = True
+        rel.primary, rel.secondary = rec.src, rec.dst
+        rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
+        if len(opts.get("hba", b"")) == 32:
+            rel.hba = opts["hba"]
+        self._advertised(rel, rec.src, opts)
+        return [FoEvent("connect", rec.ts, [rec.frame], rel, {"sender": rec.src})]
+
+    def _advertised(self, rel: Relationship, ip: str, opts: dict) -> None:
+        if "max_unacked" in opts:
+            rel.max_unacked[ip] = as_uint(opts["max_unacked"])
+        if "receive_timer" in opts:
+            rel.receive_timer[ip] = as_uint(opts["receive_timer"])
+        if "vendor" in opts:
+            rel.vendor[ip] = as_text(opts["vendor"])
+
+    def _connectack(self, sess, d, rec, opts) -> list[FoEvent]:
+        rel = sess.rel
+        sess.saw_connect = True
+        reason = as_uint(opts.get("reject"))
+        if reason is None:
+            self._advertised(rel, rec.src, opts)
+            return self._establish(sess, rec)
+        rel.connect_rejects += 1
+        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel,
+                        self._reject_data(rec, opts, reason))]
+
+    def _reject_data(self, rec, opts: dict, reason: int) -> dict:
+        return {"sender": rec.src, "receiver": rec.dst, "reason": reason,
+                "reason_text": REJECT_REASONS.get(reason, f"reason {reason}"),
+                "text": as_text(opts.get("message")), "name": as_text(opts.get("name"))}
+
+    def _disconnect(self, sess, d, rec, opts) -> list[FoEvent]:
+        reason = as_uint(opts.get("reject"))
+        return [FoEvent("disconnect", rec.ts, [rec.frame], sess.rel,
+                        self._reject_data(rec, opts, reason if reason is not None else 0))]
+
+    def _state(self, sess, d, rec, opts) -> list[FoEvent]:
+        rel = sess.rel
+        state = fo_state_name(as_uint(opts.get("state")), rec.msg.legacy)
+        startup = bool((as_uint(opts.get("flags")) or 0) & 1)
+        prev = rel.state_at(rec.src, float("inf"))
+        entry = {"ts": rec.ts, "frame": rec.frame, "server": rec.src, "state": state,
+                 "startup": startup, "stos": as_uint(opts.get("stos"))}
+        rel.note_state(entry, self.s.max_states)
+        events = [FoEvent("state", rec.ts, [rec.frame], rel, dict(entry, previous=prev))]
+        if state == "communications-interrupted" and rel.link_downs == 0 \
+                and not rel.sessions:
+            # the outage happened before the capture began: the peer's own word for it
+            rel.link_downs += 1
+            events.append(FoEvent("link-down", rec.ts, [rec.frame], rel,
+                                  {"reason": "state", "server": rec.src}))
+        return events
+
+    def _contact(self, sess, d, rec, opts) -> list[FoEvent]:
+        d.contacts += 1
+        return []
+
+    def _bndupd(self, sess, d, rec, opts) -> list[FoEvent]:
+        rel = sess.rel
+        rel.bindings.sent += 1
+        status = BINDING_STATES.get(as_uint(opts.get("status")))
+        ip = as_ip(opts.get("ip"))
+        if len(d.outstanding) < self.s.max_outstanding:
+            d.outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+        chaddr = opts.get("chaddr")
+        data = {"sender": rec.src, "receiver": rec.dst, "ip": ip, "status": status,
+                "xid": rec.msg.xid, "mac": hex_colon(chaddr[1:]) if chaddr else None,
+                "client_id": hex_colon(opts["client_id"]) if opts.get("client_id") else None,
+                "starts": as_uint(opts.get("stos")), "ends": as_uint(opts.get("ends")),
+                "tstp": as_uint(opts.get("tstp")), "cltt": as_uint(opts.get("cltt")),
+                "ip_flags": as_uint(opts.get("ip_flags"))}
+        events = [FoEvent("bndupd", rec.ts, [rec.frame], rel, data)]
+        limit = rel.max_unacked.get(rec.dst)
+        if limit and len(d.outstanding) > limit and not d.window_reported:
+            d.window_reported = True
+            events.append(FoEvent("window", rec.ts, [rec.frame], rel,
+                                  {"sender": rec.src, "receiver": rec.dst,
+                                   "outstanding": len(d.outstanding), "limit": limit}))
+        return events
+
+    def _bndack(self, sess, d, rec, opts) -> list[FoEvent]:
+        updater = sess.dirs.get(rec.dst)
+        pending = updater.outstanding.pop(rec.msg.xid, None) if updater else None
+        reason = as_uint(opts.get("reject"))
+        latency = round(rec.ts - pending.ts, 6) if pending else None
+        sess.rel.bindings.ack(latency or 0.0, reason is not None)
+        data = {"acker": rec.src, "updater": rec.dst, "xid": rec.msg.xid,
+                "ip": as_ip(opts.get("ip")) or (pending.ip if pending else None),
+                "reason": reason, "text": as_text(opts.get("message")),
+                "reason_text": REJECT_REASONS.get(reason) if reason is not None else None,
+                "latency": latency, "status": pending.status if pending else None}
+        frames = [pending.frame, rec.frame] if pending else [rec.frame]
+        return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]
+
+    # --- connection life -----------------------------------------------------------------------
+
+    def _tcp(self, ev: TcpEvent) -> list[FoEvent]:
+        key = session_key(ev.src, ev.sport, ev.dst, ev.dport)
+        if ev.kind == "syn":
+            old = self._sessions.pop(key, None)
+            events = self._end(old, ev.ts, "reused") if old else []
+            sess = self._session(ev)
+            sess.client = ev.src
+            return events
+        sess = self._session(ev, create_ok=False)
+        if ev.kind == "gap":
+            rel = sess.rel if sess and sess.rel else self._relationship(
+                frozenset((ev.src, ev.dst)), None)
+            return [FoEvent("gap", ev.ts, [ev.frame], rel, {"detail": ev.detail,
+                                                             "sender": ev.src})]
+        if ev.kind in ("fin", "rst") and sess is not None:
+            del self._sessions[key]
+            return self._end(sess, ev.ts, ev.kind, by=ev.src)
+        return []
+
+    def _end(self, sess: Session, ts: float, reason: str, by: str | None = None) -> list[FoEvent]:
+        sess.end_reason, sess.end_ts = reason, ts
+        rel = sess.rel
+        if rel is None:
+            return []                    # a bare handshake: no message, nothing to tell
+        rel.bindings.unacked += sess.outstanding()
+        if len(rel.sessions) < self.s.max_sessions_listed:
+            rel.sessions.append(sess.summary())
+        if not sess.established or reason in ("capture-end", "evicted"):
+            return []
+        rel.note_link(ts, False, self.s.max_states)
+        if sess.down_reported:
+            return []
+        rel.link_downs += 1
+        return [FoEvent("link-down", ts, [sess.last_frame], rel,
+                        {"reason": reason, "by": by, "session": sess.summary()})]
+
+    def expire(self, now: float) -> list[FoEvent]:
+        events: list[FoEvent] = []
+        for sess in list(self._sessions.values()):
+            if sess.established and sess.rel is not None:
+                events += self._silence(sess, now) + self._unacked(sess, now)
+        return events
+
+    def _silence(self, sess: Session, now: float) -> list[FoEvent]:
+        if sess.down_reported:
+            return []
+        for d in sess.dirs.values():
+            receiver = sess.peer_of(d.ip)
+            limit = sess.rel.receive_timer.get(receiver)
+            # the receiver drops the link after its own max-response-delay without a message
+            if limit and now - d.last_ts > limit + 1.0:
+                sess.down_reported = True
+                sess.rel.link_downs += 1
+                sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
+                return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
+                                {"reason": "silence", "silent": d.ip, "receiver": receiver,
+                                 "limit": limit, "last_heard": d.last_ts})]
+        return []
+
+    def _unacked(self, sess: Session, now: float) -> list[FoEvent]:
+        events = []
+        for d in sess.dirs.values():
+            while d.outstanding:
+                xid, p = next(iter(d.outstanding.items()))
+                if now - p.ts <= self.s.bndack_timeout_s or sess.down_reported:
+                    break
+                del d.outstanding[xid]
+                sess.rel.bindings.unacked += 1
+                events.append(FoEvent("unacked", now, [p.frame], sess.rel,
+                                      {"sender": d.ip, "receiver": sess.peer_of(d.ip),
+                                       "xid": xid, "ip": p.ip, "status": p.status,
+                                       "sent": p.ts}))
+        return events
+
+    def finish(self, now: float) -> list[FoEvent]:
+        events: list[FoEvent] = []
+        for sess in list(self._sessions.values()):
+            events += self._end(sess, now, "capture-end")
+        self._sessions.clear()
+        return events
+
+
+_HANDLERS = {CONNECT: FailoverTracker._connect, CONNECTACK: FailoverTracker._connectack,
+             DISCONNECT: FailoverTracker._disconnect, STATE: FailoverTracker._state,
+             CONTACT: FailoverTracker._contact, BNDUPD: FailoverTracker._bndupd,
+             BNDACK: FailoverTracker._bndack}

@@ -1,0 +1,127 @@
+"""A failover relationship as seen on the wire: configuration, state timeline, link history, stats.
+
+One relationship per pair of peers and relationship name (CONNECT option 22). Its configuration
+is what the peers advertise when connecting (failover-wire.md §5.1-5.2): the CONNECT sender is
+the primary; MCLT and HBA come from CONNECT; each side's max-unacked-bndupd, receive-timer and
+vendor class from its own CONNECT/CONNECTACK.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from .wireview import hba_split
+
+
+@dataclass(slots=True)
+class BindingStats:
+    sent: int = 0
+    acked: int = 0
+    rejected: int = 0
+    unacked: int = 0
+    latency_max: float = 0.0
+    latency_sum: float = 0.0
+
+    def ack(self, latency: float, rejected: bool) -> None:
+        self.acked += 1
+        self.rejected += rejected
+        self.latency_max = max(self.latency_max, latency)
+        self.latency_sum += latency
+
+    def to_dict(self) -> dict:
+        mean = self.latency_sum / self.acked if self.acked else None
+        return {"sent": self.sent, "acked": self.acked, "rejected": self.rejected,
+                "unacked": self.unacked, "latency_max_s": round(self.latency_max, 6),
+                "latency_mean_s": round(mean, 6) if mean is not None else None}
+
+
+@dataclass(slots=True)
+class Relationship:
+    """`to_dict()` is the `failover[]` object of the report contract."""
+
+    name: str | None
+    peers: frozenset[str]
+    primary: str | None = None
+    secondary: str | None = None
+    mclt: int | None = None
+    hba: bytes | None = None
+    max_unacked: dict[str, int] = field(default_factory=dict)
+    receive_timer: dict[str, int] = field(default_factory=dict)
+    vendor: dict[str, str] = field(default_factory=dict)
+    skew_s: float | None = None               # latest estimate: primary clock - secondary clock
+    offsets: dict[str, float] = field(default_factory=dict)   # sender clock - capture ts
+    states: list[dict] = field(default_factory=list)
+    state_times: dict[str, list[float]] = field(default_factory=dict)
+    state_names: dict[str, list[str]] = field(default_factory=dict)
+    link: list[tuple[float, bool]] = field(default_factory=list)   # (ts, up) transitions
+    bindings: BindingStats = field(default_factory=BindingStats)
+    messages: dict[str, int] = field(default_factory=dict)
+    sessions: list[dict] = field(default_factory=list)
+    sessions_total: int = 0
+    link_downs: int = 0
+    connect_rejects: int = 0
+    record = "failover"
+
+    # --- what other parts ask ------------------------------------------------------------
+
+    def partner(self, ip: str) -> str | None:
+        others = [p for p in self.peers if p != ip]
+        return others[0] if len(others) == 1 else None
+
+    def role(self, ip: str) -> str:
+        return "primary" if ip == self.primary else "secondary" if ip == self.secondary \
+            else "unknown"
+
+    @property
+    def split(self) -> int | None:
+        return hba_split(self.hba) if self.hba is not None and len(self.hba) == 32 else None
+
+    def link_up_at(self, ts: float) -> bool | None:
+        """Whether a failover session was established at `ts`; None before anything is known."""
+        i = bisect.bisect_right(self.link, (ts, True))
+        return self.link[i - 1][1] if i else None
+
+    def state_at(self, ip: str, ts: float) -> str | None:
+        """The state `ip` last announced at or before `ts`."""
+        times = self.state_times.get(ip)
+        if not times:
+            return None
+        i = bisect.bisect_right(times, ts)
+        return self.state_names[ip][i - 1] if i else None
+
+    # --- updates from the tracker -----------------------------------------------------------
+
+    def note_link(self, ts: float, up: bool, limit: int) -> None:
+        if self.link and self.link[-1][1] == up:
+            return
+        if self.link and ts < self.link[-1][0]:
+            ts = self.link[-1][0]          # records out of order (several files): keep sorted
+        if len(self.link) < limit:
+            self.link.append((ts, up))
+
+    def note_state(self, entry: dict, limit: int) -> None:
+        if len(self.states) >= limit:
+            return
+        self.states.append(entry)
+        times = self.state_times.setdefault(entry["server"], [])
+        names = self.state_names.setdefault(entry["server"], [])
+        ts = max(entry["ts"], times[-1]) if times else entry["ts"]
+        times.append(ts)
+        names.append(entry["state"])
+
+    def count(self, type_name: str) -> None:
+        self.messages[type_name] = self.messages.get(type_name, 0) + 1
+
+    def to_dict(self) -> dict:
+        return {"relationship": self.name, "primary": self.primary,
+                "secondary": self.secondary, "peers": sorted(self.peers), "mclt": self.mclt,
+                "split": self.split, "hba": self.hba.hex() if self.hba is not None else None,
+                "max_unacked": dict(self.max_unacked),
+                "receive_timer": dict(self.receive_timer), "vendor": dict(self.vendor),
+                "skew_s": self.skew_s,
+                "clock_offsets_s": {ip: round(v, 3) for ip, v in self.offsets.items()},
+                "states": list(self.states),
+                "link": [{"ts": ts, "up": up} for ts, up in self.link],
+                "binding_updates": self.bindings.to_dict(), "messages": dict(self.messages),
+                "sessions": list(self.sessions), "sessions_total": self.sessions_total,
+                "link_downs": self.link_downs, "connect_rejects": self.connect_rejects}

@@ -1,0 +1,94 @@
+"""One failover TCP connection: who spoke when, unacked binding updates per direction, how it ended.
+
+ISC keeps one connection per relationship (failover-wire.md §1.1); each end numbers its own
+messages (xid per direction, §1.5), so BNDUPD/BNDACK pairing is per direction of one connection.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .relationship import Relationship
+
+
+@dataclass(slots=True)
+class Pending:
+    """A BNDUPD waiting for its BNDACK."""
+
+    ts: float
+    frame: int
+    ip: str | None
+    status: str | None
+
+
+@dataclass(slots=True)
+class Direction:
+    """What one peer sent on this connection."""
+
+    ip: str
+    first_ts: float
+    last_ts: float
+    messages: int = 0
+    contacts: int = 0
+    max_gap: float = 0.0                 # longest silence between two of its messages
+    offset: float | None = None          # max(header time - capture ts): its clock vs capture
+    outstanding: dict[int, Pending] = field(default_factory=dict)
+    window_reported: bool = False
+
+    def heard(self, ts: float) -> None:
+        self.max_gap = max(self.max_gap, ts - self.last_ts)
+        self.last_ts = max(self.last_ts, ts)
+        self.messages += 1
+
+    def note_clock(self, header_time: int, ts: float) -> bool:
+        """Track the sender's clock; True when the estimate moved.
+
+        ISC stamps its event-loop second (never ahead of real time) and the frame is captured
+        after sending, so the largest difference is the closest to the true offset (within 1 s).
+        """
+        offset = header_time - ts
+        if self.offset is None or offset > self.offset:
+            self.offset = offset
+            return True
+        return False
+
+
+@dataclass(slots=True)
+class Session:
+    key: tuple
+    start_ts: float
+    start_frame: int
+    client: str | None = None            # TCP initiator (SYN sender) when the SYN was seen
+    rel: Relationship | None = None
+    saw_connect: bool = False
+    established: bool = False
+    down_reported: bool = False
+    end_reason: str | None = None
+    end_ts: float | None = None
+    last_ts: float = 0.0
+    last_frame: int = 0
+    dirs: dict[str, Direction] = field(default_factory=dict)
+
+    def direction(self, ip: str, ts: float) -> Direction:
+        d = self.dirs.get(ip)
+        if d is None:
+            d = self.dirs[ip] = Direction(ip, ts, ts)
+        return d
+
+    def peer_of(self, ip: str) -> str | None:
+        for endpoint in self.key:
+            if endpoint[0] != ip:
+                return endpoint[0]
+        return None
+
+    def outstanding(self) -> int:
+        return sum(len(d.outstanding) for d in self.dirs.values())
+
+    def summary(self) -> dict:
+        a, b = self.key
+        return {"endpoints": [f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}"], "client": self.client,
+                "start": self.start_ts, "end": self.end_ts, "first_frame": self.start_frame,
+                "last_frame": self.last_frame, "established": self.established,
+                "end_reason": self.end_reason, "unacked_at_end": self.outstanding(),
+                "directions": {ip: {"messages": d.messages, "contacts": d.contacts,
+                                    "max_gap_s": round(d.max_gap, 3)}
+                               for ip, d in self.dirs.items()}}

@@ -1,0 +1,271 @@
+"""The table of open DHCP transactions: keying, merging retries and relay copies, timeouts, bounds.
+
+A transaction is keyed on xid *and* client identity (chaddr; option 61 when chaddr is empty or
+zero), so two clients that pick the same xid stay apart (Zeek keys on xid alone). Open and
+lingering transactions sit in insertion-ordered dicts refreshed on every message, so the oldest
+is always first: timeouts and the size bound cost O(1) per emitted transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dhcpanalyze.model import DhcpRecord
+
+from .loadbalance import hash_key
+from .settings import EngineSettings
+from .transactions import TERMINAL_REPLIES, Offer, Transaction
+from .wireview import ZERO_IP, client_id, dhcp_type, hex_colon, is_bogus_chaddr, opt_ip, \
+    opt_text, opt_u32
+
+BROADCAST = "255.255.255.255"
+LEASEQUERY_TYPES = {"LEASEQUERY", "BULKLEASEQUERY", "ACTIVELEASEQUERY"}
+
+
+@dataclass(slots=True)
+class Applied:
+    """What one DHCP record did: its transaction, its type, and whether it was a new message."""
+
+    txn: Transaction
+    mtype: str
+    distinct: bool          # False for a relay/capture copy or an ICMP-quoted message
+
+
+def txn_key(msg) -> tuple:
+    chaddr = bytes(msg.chaddr[: msg.hlen])
+    if is_bogus_chaddr(chaddr):
+        return (msg.xid, "cid", client_id(msg) or b"")
+    return (msg.xid, "hw", chaddr)
+
+
+def classify(msg, mtype: str, dst: str) -> str:
+    """The kind of exchange a client message opens (see transactions.py)."""
+    if mtype == "DISCOVER":
+        return "dora"
+    if mtype == "REQUEST":
+        if msg.option(54) is not None:
+            return "dora"
+        if msg.ciaddr == ZERO_IP:
+            return "init-reboot"
+        # RENEWING unicasts to the server; REBINDING broadcasts, so a relay may carry it
+        return "rebind" if dst == BROADCAST or msg.giaddr != ZERO_IP else "renew"
+    if mtype in LEASEQUERY_TYPES:
+        return "leasequery"
+    return {"RELEASE": "release", "DECLINE": "decline", "INFORM": "inform",
+            "BOOTP": "bootp"}.get(mtype, mtype.lower())
+
+
+def classify_reply(msg, mtype: str) -> str:
+    """The kind when only the server's side was captured."""
+    if mtype.startswith("LEASE"):
+        return "leasequery"
+    if mtype == "BOOTP":
+        return "bootp"
+    if mtype == "ACK" and msg.yiaddr == ZERO_IP:
+        return "inform"             # an INFORM's ACK carries no yiaddr (RFC 2131 §4.3.5)
+    if mtype == "ACK" and msg.ciaddr != ZERO_IP:
+        return "renew"
+    return "dora"
+
+
+def reply_server(rec: DhcpRecord) -> str | None:
+    """Option 54, else the sender unless it is the relay handing the reply to the client."""
+    sid = opt_ip(rec.msg, 54)
+    if sid:
+        return sid
+    return rec.src if rec.src != rec.msg.giaddr else None
+
+
+class TransactionTable:
+    """Open transactions; `feed` applies a DHCP record, `expire` and `drain` emit closed ones."""
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.s = settings
+        self._open: dict[tuple, Transaction] = {}
+        self._done: dict[tuple, Transaction] = {}
+        self.evicted = 0
+
+    def __len__(self) -> int:
+        return len(self._open) + len(self._done)
+
+    def feed(self, rec: DhcpRecord, emit: list[Transaction]) -> Applied:
+        msg = rec.msg
+        mtype = dhcp_type(msg)
+        is_client = msg.op != 2
+        key = txn_key(msg)
+        txn = self._done.pop(key, None) or self._open.pop(key, None)
+        if txn is not None and self._starts_new(txn, mtype, is_client):
+            self._close(txn, rec.ts, "complete", emit)
+            txn = None
+        if txn is None:
+            txn = self._new(rec, mtype, is_client, emit)
+        distinct = self._apply(txn, rec, mtype, is_client)
+        self._file(key, txn, rec.ts, emit)
+        return Applied(txn, mtype, distinct)
+
+    def _starts_new(self, txn: Transaction, mtype: str, is_client: bool) -> bool:
+        if len(txn.msg_types) >= self.s.max_messages_per_txn:
+            txn.closed = "full"
+            return True
+        # a DISCOVER after the exchange was answered is the client starting over
+        return is_client and mtype == "DISCOVER" and txn.answer is not None
+
+    def _new(self, rec: DhcpRecord, mtype: str, is_client: bool,
+             emit: list[Transaction]) -> Transaction:
+        msg = rec.msg
+        if len(self._open) + len(self._done) >= self.s.max_open_transactions:
+            self._evict_oldest(rec.ts, emit)
+        kind = classify(msg, mtype, rec.dst) if is_client else classify_reply(msg, mtype)
+        cid = client_id(msg)
+        chaddr = bytes(msg.chaddr[: msg.hlen])
+        mac = hex_colon(chaddr) if not is_bogus_chaddr(chaddr) else None
+        return Transaction(kind=kind, xid=msg.xid, mac=mac, start=rec.ts, end=rec.ts,
+                           client_id=hex_colon(cid) if cid else None)
+
+    def _evict_oldest(self, now: float, emit: list[Transaction]) -> None:
+        pool = self._done if self._done else self._open
+        key = next(iter(pool))
+        self.evicted += 1
+        self._close(pool.pop(key), now, "evicted", emit)
+
+    def _file(self, key: tuple, txn: Transaction, now: float, emit: list) -> None:
+        if txn.closed == "full":
+            self._close(txn, now, "full", emit)
+        elif txn.done_ts is not None:
+            self._done[key] = txn
+        else:
+            self._open[key] = txn
+
+    # --- applying one message --------------------------------------------------------------
+
+    def _apply(self, txn: Transaction, rec: DhcpRecord, mtype: str, is_client: bool) -> bool:
+        txn.add_frame(rec.frame, self.s.max_frames_listed)
+        txn.end = max(txn.end, rec.ts)
+        if rec.via_icmp is not None:
+            return self._apply_icmp(txn, rec, mtype)
+        if txn.relay is None and rec.msg.giaddr != ZERO_IP:
+            txn.relay = rec.msg.giaddr
+        if is_client:
+            return self._apply_client(txn, rec, mtype)
+        return self._apply_server(txn, rec, mtype)
+
+    def _apply_icmp(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> bool:
+        quote = rec.via_icmp
+        txn.icmp.append({"frame": rec.frame, "ts": rec.ts, "type": quote.type,
+                         "code": quote.code, "from": quote.sender, "quoted": mtype,
+                         "dst": rec.dst})
+        if not txn.msg_types:          # the original was not captured: the quote proves it
+            txn.msg_types.append(mtype)
+            if rec.msg.op != 2:
+                self._note_client(txn, rec, mtype)
+        return False
+
+    def _is_copy(self, last: tuple, ident: tuple, ts: float) -> bool:
+        # a relay forwards one broadcast to each server within milliseconds, and the reply comes
+        # back through it; a message of the same identity inside the window is that copy
+        return bool(last) and last[:-1] == ident and ts - last[-1] <= self.s.copy_window_s
+
+    def _apply_client(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> bool:
+        msg = rec.msg
+        txn.secs = max(txn.secs, msg.secs)
+        if self._is_copy(txn.last_client, (mtype,), rec.ts) and not self._answered_since(txn):
+            return False
+        if txn.last_client and txn.last_client[0] == mtype:
+            txn.retries += 1
+        txn.msg_types.append(mtype)
+        self._note_client(txn, rec, mtype)
+        return True
+
+    def _answered_since(self, txn: Transaction) -> bool:
+        return bool(txn.last_server) and txn.last_server[-1] >= txn.last_client[-1]
+
+    def _note_client(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> None:
+        msg = rec.msg
+        txn.last_client = (mtype, rec.ts)
+        txn.last_request_ts = rec.ts
+        txn.hostname = opt_text(msg, 12) or txn.hostname
+        txn.requested_ip = opt_ip(msg, 50) or txn.requested_ip
+        txn.chosen_server = opt_ip(msg, 54) or txn.chosen_server
+        if msg.ciaddr != ZERO_IP:
+            txn.ciaddr = msg.ciaddr
+        if mtype == "DISCOVER" and len(txn.discovers) < 16:
+            txn.discovers.append((rec.ts, rec.frame, msg.secs))
+            txn.lb_key = txn.lb_key or hash_key(msg)
+        if mtype in ("RELEASE", "DECLINE"):
+            txn.client_final = mtype
+            txn.server = txn.server or txn.chosen_server or rec.dst
+            txn.done_ts = rec.ts
+        else:
+            # a new request after an answer (NAK then REQUEST, a lost ACK) reopens the exchange
+            txn.done_ts = None
+            txn.client_final = None
+
+    def _apply_server(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> bool:
+        msg = rec.msg
+        server = reply_server(rec)
+        ident = (mtype, server, msg.yiaddr)
+        if self._is_copy(txn.last_server, ident, rec.ts) and \
+                (not txn.last_client or txn.last_client[-1] <= txn.last_server[-1]):
+            return False
+        txn.last_server = ident + (rec.ts,)
+        txn.msg_types.append(mtype)
+        if mtype == "OFFER":
+            self._note_offer(txn, rec, server)
+        elif mtype in TERMINAL_REPLIES:
+            self._note_answer(txn, rec, mtype, server)
+        return True
+
+    def _note_offer(self, txn: Transaction, rec: DhcpRecord, server: str | None) -> None:
+        txn.offers.append(Offer(server, rec.msg.yiaddr, rec.frame, rec.ts, opt_u32(rec.msg, 51)))
+        if txn.offer_latency is None and txn.last_client and txn.last_client[0] == "DISCOVER":
+            txn.offer_latency = round(rec.ts - txn.last_client[1], 6)
+
+    def _note_answer(self, txn: Transaction, rec: DhcpRecord, mtype: str,
+                     server: str | None) -> None:
+        msg = rec.msg
+        txn.answer = mtype
+        txn.server = server
+        txn.done_ts = rec.ts
+        txn.server_message = opt_text(msg, 56) or txn.server_message
+        if mtype == "NAK" and txn.nak is None:
+            txn.nak = (rec.frame, rec.ts, server)
+        if mtype == "ACK" or mtype == "BOOTP":
+            txn.assigned_ip = msg.yiaddr if msg.yiaddr != ZERO_IP else None
+            txn.lease_time = opt_u32(msg, 51)
+        if txn.ack_latency is None and txn.last_client and txn.last_client[0] != "DISCOVER":
+            txn.ack_latency = round(rec.ts - txn.last_client[1], 6)
+
+    # --- closing -----------------------------------------------------------------------------
+
+    def _close(self, txn: Transaction, now: float, closed: str, emit: list) -> None:
+        txn.settle(now, self.s.reply_timeout_s, closed)
+        emit.append(txn)
+
+    def expire(self, now: float, emit: list[Transaction]) -> None:
+        """Emit lingering transactions past txn_linger_s and open ones past their timeouts."""
+        s = self.s
+        while self._done:
+            key, txn = next(iter(self._done.items()))
+            if txn.end + s.txn_linger_s > now:
+                break
+            self._close(self._done.pop(key), now, "complete", emit)
+        while self._open:
+            key, txn = next(iter(self._open.items()))
+            if txn.end + s.txn_idle_timeout_s > now:
+                break
+            self._close(self._open.pop(key), now, "timeout", emit)
+        self._expire_long(now, emit)
+
+    def _expire_long(self, now: float, emit: list) -> None:
+        # a client that keeps one xid busy forever sits at the back; check sparingly
+        for key in [k for k, t in self._open.items()
+                    if t.start + self.s.txn_max_duration_s <= now]:
+            self._close(self._open.pop(key), now, "timeout", emit)
+
+    def drain(self, now: float, emit: list[Transaction]) -> None:
+        """Emit everything (end of capture); lingering ones are complete."""
+        for txn in self._done.values():
+            self._close(txn, now, "complete", emit)
+        for txn in self._open.values():
+            self._close(txn, now, "capture-end", emit)
+        self._done.clear()
+        self._open.clear()
