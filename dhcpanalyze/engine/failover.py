@@ -137,7 +137,7 @@ class FailoverTracker:
         rel.primary, rel.secondary = rec.src, rec.dst
         rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
         if len(opts.get("hba", b"")) == 32:
-            rel.hba = opts["hba"]
+            rel.note_hba(rec.ts, opts["hba"], self.s.max_states)
         self._advertised(rel, rec.src, opts)
         return [FoEvent("connect", rec.ts, [rec.frame], rel, {"sender": rec.src})]
 
@@ -179,12 +179,15 @@ class FailoverTracker:
                  "startup": startup, "stos": as_uint(opts.get("stos"))}
         rel.note_state(entry, self.s.max_states)
         events = [FoEvent("state", rec.ts, [rec.frame], rel, dict(entry, previous=prev))]
-        if state == "communications-interrupted" and rel.link_downs == 0 \
-                and not rel.sessions:
-            # the outage happened before the capture began: the peer's own word for it
+        since = entry["stos"]
+        if state == "communications-interrupted" and not startup and rel.link_downs == 0 \
+                and not rel.sessions and since is not None \
+                and since - (d.offset or 0.0) < sess.start_ts - 2.0:
+            # the link broke before this connection (and the capture) began: the peer's own
+            # word for it. A STARTUP flag or a state entered just now only means a restart.
             rel.link_downs += 1
             events.append(FoEvent("link-down", rec.ts, [rec.frame], rel,
-                                  {"reason": "state", "server": rec.src}))
+                                  {"reason": "state", "server": rec.src, "since": since}))
         return events
 
     def _contact(self, sess, d, rec, opts) -> list[FoEvent]:
@@ -246,8 +249,24 @@ class FailoverTracker:
                                                              "sender": ev.src})]
         if ev.kind in ("fin", "rst") and sess is not None:
             del self._sessions[key]
-            return self._end(sess, ev.ts, ev.kind, by=ev.src)
+            refused = self._refused(sess, ev) if ev.kind == "rst" else []
+            return refused + self._end(sess, ev.ts, ev.kind, by=ev.src)
         return []
+
+    def _refused(self, sess: Session, ev: TcpEvent) -> list[FoEvent]:
+        """A connection attempt answered by RST: nothing listens on the peer's failover port."""
+        if sess.rel is not None or sess.client is None or ev.src == sess.client:
+            return []
+        pair = frozenset((ev.src, ev.dst))
+        rel = next((r for r in self.relationships if r.peers == pair), None)
+        # a peer starting before its partner is refused too (wire §5.1): only a pair that
+        # was in touch before and is now apart says the partner stopped
+        if rel is None or not rel.link or rel.link[-1][1] or rel.last_down_by == ev.src:
+            return []
+        rel.last_down_by = ev.src
+        rel.link_downs += 1
+        return [FoEvent("link-down", ev.ts, [ev.frame], rel,
+                        {"reason": "refused", "by": ev.src, "caller": sess.client})]
 
     def _end(self, sess: Session, ts: float, reason: str, by: str | None = None) -> list[FoEvent]:
         sess.end_reason, sess.end_ts = reason, ts
@@ -263,6 +282,7 @@ class FailoverTracker:
         if sess.down_reported:
             return []
         rel.link_downs += 1
+        rel.last_down_by = by
         return [FoEvent("link-down", ts, [sess.last_frame], rel,
                         {"reason": reason, "by": by, "session": sess.summary()})]
 
@@ -283,6 +303,7 @@ class FailoverTracker:
             if limit and now - d.last_ts > limit + 1.0:
                 sess.down_reported = True
                 sess.rel.link_downs += 1
+                sess.rel.last_down_by = d.ip
                 sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
                 return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
                                 {"reason": "silence", "silent": d.ip, "receiver": receiver,

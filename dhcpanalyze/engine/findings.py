@@ -144,8 +144,9 @@ class FindingGate:
         if rep is not None and finding.ts <= rep.until:
             rep.count += 1
             rep.last_ts = finding.ts
-            if len(rep.frames) < self.max_frames:
-                rep.frames.extend(finding.frames[: self.max_frames - len(rep.frames)])
+            for frame in finding.frames:
+                if len(rep.frames) < self.max_frames and frame not in rep.frames:
+                    rep.frames.append(frame)
             return []
         out = self._summary(self._seen.pop(key)) if rep is not None else []
         if len(self._seen) >= self.max_keys:

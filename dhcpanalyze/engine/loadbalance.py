@@ -118,7 +118,7 @@ def designate(txn, rel: Relationship | None, settings) -> None:
             or not (rel.primary and rel.secondary):
         return
     ts, _frame, secs = txn.discovers[0]
-    txn.balance = verdict(txn.lb_key, secs, rel.hba, rel.primary, rel.secondary,
+    txn.balance = verdict(txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
                           settings.lb_max_secs, settings.check_secs_byte_order)
     mode, peer = service_mode(rel, ts)
     if mode == "alone":

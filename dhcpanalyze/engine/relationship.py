@@ -44,7 +44,7 @@ class Relationship:
     primary: str | None = None
     secondary: str | None = None
     mclt: int | None = None
-    hba: bytes | None = None
+    hbas: list[tuple[float, bytes]] = field(default_factory=list)   # (ts, HBA) per CONNECT
     max_unacked: dict[str, int] = field(default_factory=dict)
     receive_timer: dict[str, int] = field(default_factory=dict)
     vendor: dict[str, str] = field(default_factory=dict)
@@ -59,6 +59,7 @@ class Relationship:
     sessions: list[dict] = field(default_factory=list)
     sessions_total: int = 0
     link_downs: int = 0
+    last_down_by: str | None = None          # who ended (or went silent on) the last link
     connect_rejects: int = 0
     record = "failover"
 
@@ -71,6 +72,26 @@ class Relationship:
     def role(self, ip: str) -> str:
         return "primary" if ip == self.primary else "secondary" if ip == self.secondary \
             else "unknown"
+
+    @property
+    def hba(self) -> bytes | None:
+        """The latest HBA the primary sent."""
+        return self.hbas[-1][1] if self.hbas else None
+
+    def hba_at(self, ts: float) -> bytes | None:
+        """The HBA in force at `ts` (before the first CONNECT: assume the first one)."""
+        if not self.hbas:
+            return None
+        i = bisect.bisect_right(self.hbas, (ts, b"\xff" * 33))
+        return self.hbas[max(i - 1, 0)][1]
+
+    def note_hba(self, ts: float, hba: bytes, limit: int) -> None:
+        if self.hbas and self.hbas[-1][1] == hba:
+            return
+        if self.hbas and ts < self.hbas[-1][0]:
+            ts = self.hbas[-1][0]
+        if len(self.hbas) < limit:
+            self.hbas.append((ts, hba))
 
     @property
     def split(self) -> int | None:

@@ -61,6 +61,15 @@ class Summary:
     leases: list
     counts: dict
 
+    def get(self, key: str, default=None):
+        """Mapping-style access to the parts (objects, not dicts): capture, servers, ..."""
+        return getattr(self, key) if key in self.__dataclass_fields__ else default
+
+    def __getitem__(self, key: str):
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
     def to_dict(self) -> dict:
         return {"capture": self.capture.to_dict(),
                 "servers": [s.to_dict() for s in self.servers],

@@ -2,7 +2,8 @@
 
 Causes, from the wire: a TCP FIN or RST (a server stopped, or closed the link after its
 max-response-delay passed without hearing from the partner), keep-alive silence longer than the
-receiver's receive-timer (the partner vanished: crash, partition, firewall), or a peer announcing
+receiver's receive-timer (the partner vanished: crash, partition, firewall), connection attempts
+refused by a partner that was in touch before (its dhcpd stopped), or a peer announcing
 communications-interrupted when the capture began during the outage. While the link is down each
 server serves only its own free leases and queues binding updates; clients of the lost peer are
 served only when they rebind or restart (secs beyond load balance max seconds).
@@ -26,9 +27,15 @@ class LinkDown(Check):
             isc_log = f"timeout waiting for failover peer {name}"
             culprit = d["silent"]
         elif reason == "state":
-            message = f"failover link {name}: {d['server']} reports communications-interrupted"
+            message = (f"failover link {name}: {d['server']} reports communications-interrupted "
+                       f"since {d['since']} (its clock), before this capture saw the link")
             isc_log = f"failover peer {name}: I move from normal to communications-interrupted"
             culprit = d["server"]
+        elif reason == "refused":
+            message = (f"failover link {name} stays down: {d['by']} refuses connections from "
+                       f"{d['caller']} (RST), dhcpd is not listening there")
+            isc_log = None          # the caller logs nothing for a refused connect
+            culprit = d["by"]
         else:
             how = {"fin": "closed (FIN)", "rst": "reset (RST)"}.get(reason, reason)
             message = f"failover link {name} {how} by {d.get('by') or '?'}"

@@ -26,7 +26,7 @@ class LoadBalance(Check):
             return []
         out = []
         for (ts, frame, secs), servers, offers in self._answers(txn, rel, ctx):
-            v = verdict(txn.lb_key, secs, rel.hba, rel.primary, rel.secondary,
+            v = verdict(txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
                         ctx.settings.lb_max_secs, ctx.settings.check_secs_byte_order)
             if not (v.judged and v.balanced) or service_mode(rel, ts)[0] != "balanced":
                 continue
