@@ -7,12 +7,17 @@ the message, wrong fixed size, duplicate option) is decoded as far as possible a
 """
 from __future__ import annotations
 
+import struct
+
 from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
 from dissectors.failover.values import decode_value
 from dissectors.options import Option
 from dissectors.wire import Reader, Truncated
+
+_HEADER = struct.Struct("!HBBII")     # length, type, payload offset, time, xid
+_TLV = struct.Struct("!HH")           # option code, option length
 
 
 def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
@@ -26,7 +31,7 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
     if msg.issues:
         return msg
     start, end = _payload_bounds(buf, msg)
-    tlvs = _walk_tlvs(Reader(buf, start, end), msg.issues)
+    tlvs = _walk_tlvs(buf, start, end, msg.issues)
     era = LEGACY if (legacy or (legacy is None and _is_legacy_connect(msg.type, tlvs))) else MODERN
     msg.legacy = era.legacy
     msg.type_name = era.types.get(msg.type, f"TYPE{msg.type}")
@@ -39,16 +44,18 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
 
 def _read_header(buf: bytes) -> FailoverMessage:
     """The fixed header; a buffer shorter than 12 bytes gives what could be read and an issue."""
+    if len(buf) >= tables.HEADER_SIZE:
+        return _message(*_HEADER.unpack_from(buf, 0))
     fields = [0, 0, 0, 0, 0]
     reader = Reader(buf)
     try:
-        for i, read in enumerate((reader.read_u16, reader.read_u8, reader.read_u8, reader.read_u32, reader.read_u32)):
+        for i, read in enumerate((reader.read_u16, reader.read_u8, reader.read_u8, reader.read_u32)):
             fields[i] = read()
     except Truncated:
-        msg = _message(*fields)
-        msg.issues.append(f"header truncated: {len(buf)} of {tables.HEADER_SIZE} bytes")
-        return msg
-    return _message(*fields)
+        pass
+    msg = _message(*fields)
+    msg.issues.append(f"header truncated: {len(buf)} of {tables.HEADER_SIZE} bytes")
+    return msg
 
 
 def _message(length: int, mtype: int, poffset: int, time: int, xid: int) -> FailoverMessage:
@@ -85,21 +92,26 @@ def _message_end(available: int, length: int, issues: list[str]) -> int:
     return length
 
 
-def _walk_tlvs(reader: Reader, issues: list[str]) -> list[tuple[int, bytes]]:
-    """The raw (code, data) pairs; an option running past the message keeps what is there."""
+def _walk_tlvs(buf: bytes, start: int, end: int, issues: list[str]) -> list[tuple[int, bytes]]:
+    """The raw (code, data) pairs in buf[start:end]; an option running past the end keeps what is there.
+
+    The hot loop of the decoder: bounds are checked inline here instead of through wire.Reader.
+    """
     tlvs = []
-    while reader.remaining:
-        if reader.remaining < 4:
-            issues.append(f"option header truncated at offset {reader.pos}: {reader.remaining} bytes left")
-            reader.rest()
+    pos = start
+    while pos < end:
+        if end - pos < 4:
+            issues.append(f"option header truncated at offset {pos}: {end - pos} bytes left")
             break
-        at, code, size = reader.pos, reader.read_u16(), reader.read_u16()
-        if size > reader.remaining:
-            issues.append(f"option {code} at offset {at}: length {size} runs past the message end "
-                          f"({reader.remaining} bytes left)")
-            tlvs.append((code, reader.rest()))
+        code, size = _TLV.unpack_from(buf, pos)
+        data_end = pos + 4 + size
+        if data_end > end:
+            issues.append(f"option {code} at offset {pos}: length {size} runs past the message end "
+                          f"({end - pos - 4} bytes left)")
+            tlvs.append((code, buf[pos + 4:end]))
             break
-        tlvs.append((code, reader.read_bytes(size)))
+        tlvs.append((code, buf[pos + 4:data_end]))
+        pos = data_end
     return tlvs
 
 

@@ -125,28 +125,32 @@ class MessageCutter:
         return items
 
     def _find_header(self, final: bool) -> FailoverMessage | None:
-        """The verified message at the first plausible header from pos; bytes before it are skipped.
+        """The first verified message from pos on; the bytes before it are skipped.
 
-        Not final: a candidate whose message is not complete yet is waited for. Final: it is passed over.
+        A candidate whose message is not complete yet cannot be verified. A complete, verified message
+        later in the buffer wins over it: inside a real message's body no verified header was ever
+        found in the lab streams, while option-length + timestamp bytes (`00 04 6b 0a ...`) look like a
+        header every few dozen bytes. Without such a message, wait at the incomplete candidate
+        (not final) or pass over it (final: nothing more will come).
         """
-        i = self.pos
+        i, waiting_at = self.pos, None
         while (match := _HEADER_START.search(self.buf, i)) is not None:
-            at = match.start()
-            i = at + 1
-            length = int.from_bytes(self.buf[at:at + 2], "big")
+            at = i = match.start()
+            i += 1
             if not is_plausible_header(self.buf, at):
                 continue
+            length = int.from_bytes(self.buf[at:at + 2], "big")
             if at + length > len(self.buf):
-                if final:
-                    continue
-                self._skip(at - self.pos)
-                return None
+                waiting_at = at if waiting_at is None and not final else waiting_at
+                continue
             msg = self.era.decode(bytes(self.buf[at:at + length]))
             if not msg.issues:
                 self._skip(at - self.pos)
                 return msg
-        # a header may begin in the last 3 bytes: keep them unless nothing more will come
-        self._skip(self.pending if final else max(0, self.pending - 3))
+        if waiting_at is not None:
+            self._skip(waiting_at - self.pos)
+        else:   # a header may begin in the last 3 bytes: keep them unless nothing more will come
+            self._skip(self.pending if final else max(0, self.pending - 3))
         return None
 
     def _take_gap(self, frame: int, ts: float) -> list[StreamItem]:

@@ -30,7 +30,8 @@ def _reject(msg: FailoverMessage, word: str) -> list[str]:
 
 
 def _connect(msg: FailoverMessage) -> list[str]:
-    parts = []
+    # A rejected CONNECTACK is what the operator is looking for: the reason comes first.
+    parts = _reject(msg, "REJECT")
     if (name := msg.get("relationship-name")) is not None:
         parts.append(_quoted(name))
     if (mclt := msg.get("MCLT")) is not None:
@@ -40,7 +41,7 @@ def _connect(msg: FailoverMessage) -> list[str]:
         parts.append(f"split {hba['split']}" if hba["split"] is not None else f"hba {hba['primary_buckets']} buckets")
     if (vendor := msg.get("vendor-class-identifier")) is not None:
         parts.append(escape_text(str(vendor)))
-    return parts + _reject(msg, "REJECT")
+    return parts
 
 
 def _binding(msg: FailoverMessage) -> list[str]:

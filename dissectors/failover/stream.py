@@ -109,6 +109,10 @@ class FailoverStreams:
                     conn.dirs[key].closed = True
         return items
 
+    def buffered_bytes(self) -> int:
+        """Bytes currently kept across all streams (held out-of-order segments + partial messages)."""
+        return sum(d.queue.held_bytes + d.cutter.pending for c in self._conns.values() for d in c.dirs.values())
+
     def take_evicted(self) -> list[tuple[Endpoints, StreamItem]]:
         """Items flushed from connections dropped by the `max_connections` bound, since the last call."""
         evicted, self._evicted = self._evicted, []

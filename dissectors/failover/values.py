@@ -6,7 +6,7 @@ keeps the hex of the raw bytes and records an issue.
 """
 from __future__ import annotations
 
-import ipaddress
+import socket
 from typing import Callable
 
 from dissectors.failover import tables
@@ -19,7 +19,7 @@ def _uint(raw: bytes, era: Era) -> int:
 
 
 def _ipv4(raw: bytes, era: Era) -> str:
-    return str(ipaddress.IPv4Address(raw))
+    return socket.inet_ntoa(raw)
 
 
 def _hex(raw: bytes, era: Era) -> str:
@@ -33,7 +33,7 @@ def _text(raw: bytes, era: Era) -> str:
 
 def colon_hex(raw: bytes) -> str:
     """aa:bb:cc... as hardware addresses are written."""
-    return ":".join(f"{b:02x}" for b in raw)
+    return raw.hex(":")
 
 
 def _enum(table: dict[int, str], prefix: str) -> Callable[[bytes, Era], str]:
@@ -83,12 +83,16 @@ def _chaddr(raw: bytes, era: Era) -> dict:
     return {"htype": raw[0], "mac": colon_hex(raw[1:])}
 
 
+def _popcount(raw: bytes) -> int:
+    return int.from_bytes(raw, "big").bit_count()
+
+
 def hba_split(bitmap: bytes) -> int | None:
     """The N of `split N` when buckets 0..N-1 are set and the rest clear, else None.
 
     ISC numbers bucket b as byte b>>3, mask 1<<(b&7) (LSB first); failover-wire.md §6.2.
     """
-    set_bits = sum(bin(b).count("1") for b in bitmap)
+    set_bits = _popcount(bitmap)
     full, rest = divmod(set_bits, 8)
     prefix = b"\xff" * full + (bytes([(1 << rest) - 1]) if rest else b"")
     expected = prefix + bytes(len(bitmap) - len(prefix))
@@ -97,7 +101,7 @@ def hba_split(bitmap: bytes) -> int | None:
 
 def _hba(raw: bytes, era: Era) -> dict:
     # In ISC a set bit means the primary serves the bucket (draft-12 says the secondary).
-    return {"split": hba_split(raw), "primary_buckets": sum(bin(b).count("1") for b in raw), "hex": raw.hex()}
+    return {"split": hba_split(raw), "primary_buckets": _popcount(raw), "hex": raw.hex()}
 
 
 def dns_name(raw: bytes) -> str | None:
