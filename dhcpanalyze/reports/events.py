@@ -27,22 +27,26 @@ SPOOL_MEMORY_BYTES = 4 * 1024 * 1024    # beyond this a spool moves to a tempora
 
 
 class Spool:
-    """Dicts parked as JSON lines, in memory while small, on disk after; re-readable."""
+    """JSON values parked one per line, in memory while small, on disk after; re-readable."""
 
     def __init__(self) -> None:
         self._file = tempfile.SpooledTemporaryFile(
             max_size=SPOOL_MEMORY_BYTES, mode="w+", encoding="utf-8", newline="\n")
         self.count = 0
 
-    def append(self, obj: dict) -> None:
+    def append(self, obj: dict | list) -> None:
         self._file.write(json.dumps(obj, ensure_ascii=True) + "\n")
         self.count += 1
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator:
+        return map(json.loads, self.lines())
+
+    def lines(self) -> Iterator[str]:
+        """The values as stored: ASCII-only JSON text, without the line end."""
         self._file.flush()
         self._file.seek(0)
         for line in self._file:
-            yield json.loads(line)
+            yield line[:-1]
         self._file.seek(0, 2)       # further appends go to the end again
 
     def __len__(self) -> int:

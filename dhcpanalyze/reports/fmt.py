@@ -18,7 +18,10 @@ def safe(value: object) -> str:
     """`value` as text with control characters escaped (dissectors.text); None becomes '-'."""
     if value is None:
         return EMPTY
-    return escape_text(value if isinstance(value, str) else str(value))
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii() and text.isprintable() and "\\" not in text:
+        return text                 # the common case: nothing to escape
+    return escape_text(text)
 
 
 def iso_time(ts: float | None) -> str:

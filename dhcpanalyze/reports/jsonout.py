@@ -65,6 +65,7 @@ def _array(key: str, items: Spool, last: bool) -> Iterator[str]:
         yield f' "{key}": [{end}'
         return
     yield f' "{key}": ['
-    for index, obj in enumerate(items):
-        yield "  " + dumps(obj) + ("" if index == len(items) - 1 else ",")
+    last_index = len(items) - 1
+    for index, stored in enumerate(items.lines()):     # stored as dumps() would write it
+        yield "  " + stored + ("" if index == last_index else ",")
     yield " " + end

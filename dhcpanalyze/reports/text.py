@@ -1,47 +1,50 @@
 """The human-readable report: capture summary, servers, failover, transactions, leases, findings.
 
 Sections come in the order an operator reads them, although transactions and findings arrive
-first and the summary last: what arrives early is parked in Spools and printed at the end. Times
+first and the summary last: what arrives early is formatted at once, parked in Spools (temporary
+files once large) and printed at the end, so memory stays flat. Times
 are UTC. Every string that came from the wire goes through fmt.safe.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-
 from dhcpanalyze.reports import fmt, table
 from dhcpanalyze.reports.events import (
-    CAPTURE, FAILOVER, FINDING, LEASE, SERVER, TRANSACTION, Event, Spool)
+    CAPTURE, FAILOVER, FINDING, LEASE, SERVER, TRANSACTION, Event)
 from dhcpanalyze.reports.style import TextOptions
-from dhcpanalyze.reports.table import Column
+from dhcpanalyze.reports.table import Column, SpooledTable
 from dhcpanalyze.reports.text_failover import failover_section
-from dhcpanalyze.reports.text_tables import findings_section, leases_section, \
-    transactions_section
+from dhcpanalyze.reports.text_tables import (
+    LEASE_COLUMNS, TRANSACTION_COLUMNS, FindingGroups, findings_section, lease_cells,
+    leases_section, transaction_cells, transactions_section)
 
 
-@dataclass(slots=True)
 class Collected:
-    """Everything the report prints, the large parts spooled."""
+    """Everything the report prints; transactions, leases and findings spooled as they come."""
 
-    capture: dict = field(default_factory=dict)
-    servers: list[dict] = field(default_factory=list)
-    failover: list[dict] = field(default_factory=list)
-    transactions: Spool = field(default_factory=Spool)
-    leases: Spool = field(default_factory=Spool)
-    findings: Spool = field(default_factory=Spool)
+    def __init__(self) -> None:
+        self.capture: dict = {}
+        self.servers: list[dict] = []
+        self.failover: list[dict] = []
+        self.transactions = SpooledTable(TRANSACTION_COLUMNS)
+        self.leases = SpooledTable(LEASE_COLUMNS)
+        self.findings = FindingGroups()
 
     def take(self, kind: str, obj: dict) -> None:
-        if kind == CAPTURE:
+        if kind == TRANSACTION:
+            self.transactions.add(transaction_cells(obj))
+        elif kind == FINDING:
+            self.findings.add(obj)
+        elif kind == LEASE:
+            self.leases.add(lease_cells(obj))
+        elif kind == CAPTURE:
             self.capture = obj
         elif kind in (SERVER, FAILOVER):
             (self.servers if kind == SERVER else self.failover).append(obj)
-        elif kind in (TRANSACTION, LEASE, FINDING):
-            {TRANSACTION: self.transactions, LEASE: self.leases,
-             FINDING: self.findings}[kind].append(obj)
 
     def close(self) -> None:
-        for spool in (self.transactions, self.leases, self.findings):
-            spool.close()
+        for part in (self.transactions, self.leases, self.findings):
+            part.close()
 
 
 def render_text(events: Iterable[Event], options: TextOptions | None = None) -> Iterator[str]:
@@ -107,4 +110,4 @@ def servers_section(servers: list[dict], options: TextOptions) -> Iterator[str]:
     rows = [[fmt.safe(s.get("ip")), fmt.safe(s.get("role") or "unknown"),
              fmt.safe(s.get("offers", 0)), fmt.safe(s.get("acks", 0)),
              fmt.safe(s.get("naks", 0))] for s in servers]
-    yield from table.render(SERVER_COLUMNS, lambda: rows, options.width)
+    yield from table.render(SERVER_COLUMNS, rows, options.width)

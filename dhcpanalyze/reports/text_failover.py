@@ -24,7 +24,7 @@ def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterat
     yield options.palette.heading(f'Failover relationship "{name}"')
     yield f"  primary {fmt.safe(rel.get('primary'))}, secondary {fmt.safe(rel.get('secondary'))}"
     yield "  " + _settings_line(rel)
-    yield from table.render(PEER_COLUMNS, lambda: _peer_rows(rel), options.width)
+    yield from table.render(PEER_COLUMNS, _peer_rows(rel), options.width)
     yield from _states(rel.get("states") or [], options, multi_day)
     updates = rel.get("binding_updates")
     if isinstance(updates, dict) and updates:
@@ -67,4 +67,4 @@ def _states(states: list[dict], options: TextOptions, multi_day: bool) -> Iterat
     yield "  State timeline (UTC)"
     rows = [[fmt.clock(s.get("ts"), multi_day), fmt.safe(s.get("frame")),
              fmt.safe(s.get("server")), fmt.safe(s.get("state"))] for s in states]
-    yield from table.render(STATE_COLUMNS, lambda: rows, options.width, indent=4)
+    yield from table.render(STATE_COLUMNS, rows, options.width, indent=4)

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dhcpanalyze.reports import fmt, table
 from dhcpanalyze.reports.events import Spool, severity_rank
 from dhcpanalyze.reports.style import TextOptions
-from dhcpanalyze.reports.table import Column
+from dhcpanalyze.reports.table import Column, SpooledTable
 
 TRANSACTION_COLUMNS = [
-    Column("TIME"), Column("KIND"), Column("XID", drop=5), Column("CLIENT"),
+    Column("TIME", late=True), Column("KIND"), Column("XID", drop=5), Column("CLIENT"),
     Column("HOSTNAME", flex=4, drop=3), Column("MESSAGES", flex=3, min_width=8, drop=2),
     Column("OFFERED-BY", flex=1, min_width=15, drop=4), Column("SERVER"),
     Column("EXPECTED", drop=1), Column("ADDRESS"), Column("LEASE", ">", drop=6),
@@ -29,28 +29,25 @@ WRAP_PIPE = 100             # explanation width when stdout is not a terminal
 FRAMES_SHOWN = 8            # a finding's frame list is cut after this many in text
 
 
-def transactions_section(spool: Spool, options: TextOptions, multi_day: bool) -> Iterator[str]:
+def transactions_section(rows: SpooledTable, options: TextOptions,
+                         multi_day: bool) -> Iterator[str]:
     yield ""
-    if not len(spool):
+    if not len(rows):
         yield options.palette.heading("Transactions: none")
         return
-    yield options.palette.heading(f"Transactions ({len(spool)}, times UTC)")
+    yield options.palette.heading(f"Transactions ({len(rows)}, times UTC)")
     palette = options.palette
-
-    def paint(i: int, cell: str, padded: str) -> str:
-        return palette.outcome(padded, cell) if i == len(TRANSACTION_COLUMNS) - 1 else padded
-
-    def rows() -> Iterator[list[str]]:
-        return (_transaction_row(t, multi_day) for t in spool)
-
-    yield from table.render(TRANSACTION_COLUMNS, rows, options.width, paint=paint)
+    paint = {len(TRANSACTION_COLUMNS) - 1: lambda cell, padded: palette.outcome(padded, cell)}
+    yield from rows.lines(options.width, lambda ts: fmt.clock(ts, multi_day), paint=paint)
 
 
-def _transaction_row(t: dict, multi_day: bool) -> list[str]:
+def transaction_cells(t: dict) -> list:
+    """The row of one transaction; the TIME cell stays a timestamp until printed."""
     client = t.get("client") or {}
     offered_by = list(dict.fromkeys(o.get("server") for o in t.get("offers") or []))
     lease = t.get("lease_time")
-    return [fmt.clock(t.get("start"), multi_day), fmt.safe(t.get("kind")),
+    start = t.get("start")
+    return [start if isinstance(start, (int, float)) else None, fmt.safe(t.get("kind")),
             fmt.hex_xid(t.get("xid")), fmt.safe(client.get("mac") or client.get("client_id")),
             fmt.safe(client.get("hostname")), _messages(t.get("msg_types") or []),
             fmt.joined(offered_by), fmt.safe(t.get("server")), fmt.safe(t.get("expected_server")),
@@ -77,19 +74,16 @@ def _messages(types: list) -> str:
     return ",".join(fmt.safe(n) + (f"*{k}" if k > 1 else "") for n, k in folded) or fmt.EMPTY
 
 
-def leases_section(spool: Spool, options: TextOptions) -> Iterator[str]:
+def leases_section(rows: SpooledTable, options: TextOptions) -> Iterator[str]:
     yield ""
-    if not len(spool):
+    if not len(rows):
         yield options.palette.heading("Leases: none")
         return
-    yield options.palette.heading(f"Leases ({len(spool)}, times UTC)")
-    def rows() -> Iterator[list[str]]:
-        return (_lease_row(lease) for lease in spool)
-
-    yield from table.render(LEASE_COLUMNS, rows, options.width)
+    yield options.palette.heading(f"Leases ({len(rows)}, times UTC)")
+    yield from rows.lines(options.width, fmt.safe)
 
 
-def _lease_row(lease: dict) -> list[str]:
+def lease_cells(lease: dict) -> list[str]:
     replicated = lease.get("replicated")
     return [fmt.safe(lease.get("ip")), fmt.safe(lease.get("mac")), fmt.safe(lease.get("hostname")),
             _when(lease.get("starts")), _when(lease.get("ends")), fmt.safe(lease.get("server")),
@@ -102,30 +96,40 @@ def _when(ts: object) -> str:
     return fmt.iso_time(ts)[:19].replace("T", " ") if isinstance(ts, (int, float)) else fmt.EMPTY
 
 
-def findings_section(spool: Spool, options: TextOptions, multi_day: bool) -> Iterator[str]:
+class FindingGroups:
+    """Findings parked by severity as they arrive, so each group prints in one pass."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, Spool] = {}
+
+    def add(self, finding: dict) -> None:
+        severity = str(finding.get("severity", "unknown")).lower()
+        if severity not in self.groups:
+            self.groups[severity] = Spool()
+        self.groups[severity].append(finding)
+
+    def ordered(self) -> list[tuple[str, Spool]]:
+        """Most severe first; unknown severities last, by name."""
+        return sorted(self.groups.items(), key=lambda kv: (severity_rank(kv[0]), kv[0]))
+
+    def close(self) -> None:
+        for spool in self.groups.values():
+            spool.close()
+
+
+def findings_section(findings: FindingGroups, options: TextOptions,
+                     multi_day: bool) -> Iterator[str]:
     yield ""
-    counts = _count(spool)
-    if not counts:
+    groups = findings.ordered()
+    if not groups:
         yield options.palette.heading("Findings: none")
         return
-    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items())
+    summary = ", ".join(f"{len(spool)} {severity}" for severity, spool in groups)
     yield options.palette.heading(f"Findings ({summary})")
-    for severity in counts:
+    for severity, spool in groups:
         yield f"  {options.palette.severity(severity.upper(), severity)}"
         for finding in spool:
-            if _severity(finding) == severity:
-                yield from _finding(finding, options, multi_day)
-
-
-def _severity(finding: dict) -> str:
-    return str(finding.get("severity", "unknown")).lower()
-
-
-def _count(spool: Spool) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for finding in spool:
-        counts[_severity(finding)] = counts.get(_severity(finding), 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (severity_rank(kv[0]), kv[0])))
+            yield from _finding(finding, options, multi_day)
 
 
 def _finding(f: dict, options: TextOptions, multi_day: bool) -> Iterator[str]:
