@@ -21,7 +21,7 @@ class Context:
     from the one is followed by the BNDUPD for that address from the other (multi-homed)."""
 
     def rel_for(self, server_ip: str | None) -> Relationship | None:
-        if not server_ip:
+        if not server_ip or not self.failover.relationships:
             return None
         return self.failover.for_server(self.aliases.get(server_ip, server_ip))
 
@@ -30,6 +30,8 @@ class Context:
 
     def rel_for_txn(self, txn) -> Relationship | None:
         """The pair that served (or should serve) this client."""
+        if not self.failover.relationships:
+            return None
         for ip in txn.offering_servers() + [txn.server, txn.chosen_server]:
             rel = self.rel_for(ip)
             if rel is not None:

@@ -145,7 +145,7 @@ class Engine:
         """Server counts and the lease table, once per distinct message."""
         txn, ctx = applied.txn, self.ctx
         if rec.msg.op == 2:
-            server = reply_server(rec)
+            server = reply_server(rec, applied.view)
             if server is not None:
                 ctx.servers.reply(server, rec.src, rec.msg.giaddr, applied.mtype, rec.ts)
             if applied.mtype == "ACK" and txn.assigned_ip:

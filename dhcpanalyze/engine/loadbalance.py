@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dissectors.dhcp.message import DhcpMessage
-
 from .relationship import Relationship
-from .wireview import client_id
+from .wireview import DhcpView
 
 # RFC 3074 §6 mixing table (identical to ISC server/failover.c and Kea query_filter.cc)
 PEARSON = bytes((
@@ -43,9 +41,9 @@ def pearson_bucket(key: bytes) -> int:
     return h
 
 
-def hash_key(msg: DhcpMessage) -> bytes:
+def hash_key(view: DhcpView) -> bytes:
     """What ISC hashes: the client-identifier option if sent, else chaddr without htype."""
-    return client_id(msg) or bytes(msg.chaddr[: msg.hlen])
+    return view.client_id() or bytes(view.msg.chaddr[: view.msg.hlen])
 
 
 def primary_serves(hba: bytes, bucket: int) -> bool:

@@ -30,14 +30,15 @@ class CaptureStats:
         ts = rec.ts
         self.first_ts = ts if self.first_ts is None else min(self.first_ts, ts)
         self.last_ts = ts if self.last_ts is None else max(self.last_ts, ts)
-        if isinstance(rec, DhcpRecord):
+        kind = type(rec)
+        if kind is DhcpRecord:
             self.dhcp_messages += 1
             self.icmp_quoted += rec.via_icmp is not None
             self.malformed += bool(rec.msg.issues)
-        elif isinstance(rec, FailoverRecord):
+        elif kind is FailoverRecord:
             self.failover_messages += 1
             self.malformed += bool(rec.msg.issues)
-        elif isinstance(rec, CaptureIssue):
+        elif kind is CaptureIssue:
             self.malformed += 1
         else:
             self.tcp_events += 1

@@ -14,8 +14,7 @@ from dhcpanalyze.model import DhcpRecord
 from .loadbalance import hash_key
 from .settings import EngineSettings
 from .transactions import TERMINAL_REPLIES, Offer, Transaction
-from .wireview import ZERO_IP, client_id, dhcp_type, hex_colon, is_bogus_chaddr, opt_ip, \
-    opt_text, opt_u32
+from .wireview import ZERO_IP, DhcpView, hex_colon, is_bogus_chaddr
 
 BROADCAST = "255.255.255.255"
 LEASEQUERY_TYPES = {"LEASEQUERY", "BULKLEASEQUERY", "ACTIVELEASEQUERY"}
@@ -28,21 +27,24 @@ class Applied:
     txn: Transaction
     mtype: str
     distinct: bool          # False for a relay/capture copy or an ICMP-quoted message
+    view: DhcpView
 
 
-def txn_key(msg) -> tuple:
+def txn_key(view: DhcpView) -> tuple:
+    msg = view.msg
     chaddr = bytes(msg.chaddr[: msg.hlen])
     if is_bogus_chaddr(chaddr):
-        return (msg.xid, "cid", client_id(msg) or b"")
+        return (msg.xid, "cid", view.client_id() or b"")
     return (msg.xid, "hw", chaddr)
 
 
-def classify(msg, mtype: str, dst: str) -> str:
+def classify(view: DhcpView, dst: str) -> str:
     """The kind of exchange a client message opens (see transactions.py)."""
+    msg, mtype = view.msg, view.mtype
     if mtype == "DISCOVER":
         return "dora"
     if mtype == "REQUEST":
-        if msg.option(54) is not None:
+        if 54 in view.opts:
             return "dora"
         if msg.ciaddr == ZERO_IP:
             return "init-reboot"
@@ -54,8 +56,9 @@ def classify(msg, mtype: str, dst: str) -> str:
             "BOOTP": "bootp"}.get(mtype, mtype.lower())
 
 
-def classify_reply(msg, mtype: str) -> str:
+def classify_reply(view: DhcpView) -> str:
     """The kind when only the server's side was captured."""
+    msg, mtype = view.msg, view.mtype
     if mtype.startswith("LEASE"):
         return "leasequery"
     if mtype == "BOOTP":
@@ -67,9 +70,9 @@ def classify_reply(msg, mtype: str) -> str:
     return "dora"
 
 
-def reply_server(rec: DhcpRecord) -> str | None:
+def reply_server(rec: DhcpRecord, view: DhcpView | None = None) -> str | None:
     """Option 54, else the sender unless it is the relay handing the reply to the client."""
-    sid = opt_ip(rec.msg, 54)
+    sid = (view or DhcpView(rec.msg)).ip(54)
     if sid:
         return sid
     return rec.src if rec.src != rec.msg.giaddr else None
@@ -88,34 +91,37 @@ class TransactionTable:
         return len(self._open) + len(self._done)
 
     def feed(self, rec: DhcpRecord, emit: list[Transaction]) -> Applied:
-        msg = rec.msg
-        mtype = dhcp_type(msg)
-        is_client = msg.op != 2
-        key = txn_key(msg)
+        view = DhcpView(rec.msg)
+        mtype = view.mtype
+        is_client = rec.msg.op != 2
+        key = txn_key(view)
         txn = self._done.pop(key, None) or self._open.pop(key, None)
-        if txn is not None and self._starts_new(txn, mtype, is_client):
-            self._close(txn, rec.ts, "complete", emit)
+        ended = self._ends_before(txn, mtype, is_client) if txn is not None else None
+        if ended:
+            self._close(txn, rec.ts, ended, emit)
             txn = None
         if txn is None:
-            txn = self._new(rec, mtype, is_client, emit)
-        distinct = self._apply(txn, rec, mtype, is_client)
+            txn = self._new(rec, view, is_client, emit)
+        distinct = self._apply(txn, rec, view, is_client)
         self._file(key, txn, rec.ts, emit)
-        return Applied(txn, mtype, distinct)
+        return Applied(txn, mtype, distinct, view)
 
-    def _starts_new(self, txn: Transaction, mtype: str, is_client: bool) -> bool:
+    def _ends_before(self, txn: Transaction, mtype: str, is_client: bool) -> str | None:
+        """Why this message cannot join `txn` (its closed value), or None if it can."""
         if len(txn.msg_types) >= self.s.max_messages_per_txn:
-            txn.closed = "full"
-            return True
+            return "full"
         # a DISCOVER after the exchange was answered is the client starting over
-        return is_client and mtype == "DISCOVER" and txn.answer is not None
+        if is_client and mtype == "DISCOVER" and txn.answer is not None:
+            return "complete"
+        return None
 
-    def _new(self, rec: DhcpRecord, mtype: str, is_client: bool,
+    def _new(self, rec: DhcpRecord, view: DhcpView, is_client: bool,
              emit: list[Transaction]) -> Transaction:
         msg = rec.msg
         if len(self._open) + len(self._done) >= self.s.max_open_transactions:
             self._evict_oldest(rec.ts, emit)
-        kind = classify(msg, mtype, rec.dst) if is_client else classify_reply(msg, mtype)
-        cid = client_id(msg)
+        kind = classify(view, rec.dst) if is_client else classify_reply(view)
+        cid = view.client_id()
         chaddr = bytes(msg.chaddr[: msg.hlen])
         mac = hex_colon(chaddr) if not is_bogus_chaddr(chaddr) else None
         return Transaction(kind=kind, xid=msg.xid, mac=mac, start=rec.ts, end=rec.ts,
@@ -128,35 +134,33 @@ class TransactionTable:
         self._close(pool.pop(key), now, "evicted", emit)
 
     def _file(self, key: tuple, txn: Transaction, now: float, emit: list) -> None:
-        if txn.closed == "full":
-            self._close(txn, now, "full", emit)
-        elif txn.done_ts is not None:
+        if txn.done_ts is not None:
             self._done[key] = txn
         else:
             self._open[key] = txn
 
     # --- applying one message --------------------------------------------------------------
 
-    def _apply(self, txn: Transaction, rec: DhcpRecord, mtype: str, is_client: bool) -> bool:
+    def _apply(self, txn: Transaction, rec: DhcpRecord, view: DhcpView, is_client: bool) -> bool:
         txn.add_frame(rec.frame, self.s.max_frames_listed)
         txn.end = max(txn.end, rec.ts)
         if rec.via_icmp is not None:
-            return self._apply_icmp(txn, rec, mtype)
+            return self._apply_icmp(txn, rec, view)
         if txn.relay is None and rec.msg.giaddr != ZERO_IP:
             txn.relay = rec.msg.giaddr
         if is_client:
-            return self._apply_client(txn, rec, mtype)
-        return self._apply_server(txn, rec, mtype)
+            return self._apply_client(txn, rec, view)
+        return self._apply_server(txn, rec, view)
 
-    def _apply_icmp(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> bool:
-        quote = rec.via_icmp
+    def _apply_icmp(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> bool:
+        quote, mtype = rec.via_icmp, view.mtype
         txn.icmp.append({"frame": rec.frame, "ts": rec.ts, "type": quote.type,
                          "code": quote.code, "from": quote.sender, "quoted": mtype,
                          "dst": rec.dst})
         if not txn.msg_types:          # the original was not captured: the quote proves it
             txn.msg_types.append(mtype)
             if rec.msg.op != 2:
-                self._note_client(txn, rec, mtype)
+                self._note_client(txn, rec, view)
         return False
 
     def _is_copy(self, last: tuple, ident: tuple, ts: float) -> bool:
@@ -164,44 +168,49 @@ class TransactionTable:
         # back through it; a message of the same identity inside the window is that copy
         return bool(last) and last[:-1] == ident and ts - last[-1] <= self.s.copy_window_s
 
-    def _apply_client(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> bool:
-        msg = rec.msg
+    def _apply_client(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> bool:
+        msg, mtype = rec.msg, view.mtype
         txn.secs = max(txn.secs, msg.secs)
         if self._is_copy(txn.last_client, (mtype,), rec.ts) and not self._answered_since(txn):
             return False
         if txn.last_client and txn.last_client[0] == mtype:
             txn.retries += 1
         txn.msg_types.append(mtype)
-        self._note_client(txn, rec, mtype)
+        self._note_client(txn, rec, view)
         return True
 
     def _answered_since(self, txn: Transaction) -> bool:
         return bool(txn.last_server) and txn.last_server[-1] >= txn.last_client[-1]
 
-    def _note_client(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> None:
-        msg = rec.msg
+    def _note_client(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> None:
+        msg, mtype, opts = rec.msg, view.mtype, view.opts
         txn.last_client = (mtype, rec.ts)
         txn.last_request_ts = rec.ts
-        txn.hostname = opt_text(msg, 12) or txn.hostname
-        txn.requested_ip = opt_ip(msg, 50) or txn.requested_ip
-        txn.chosen_server = opt_ip(msg, 54) or txn.chosen_server
+        if 12 in opts:
+            txn.hostname = view.text(12) or txn.hostname
+        if 50 in opts:
+            txn.requested_ip = view.ip(50) or txn.requested_ip
+        if 54 in opts:
+            txn.chosen_server = view.ip(54) or txn.chosen_server
         if msg.ciaddr != ZERO_IP:
             txn.ciaddr = msg.ciaddr
         if mtype == "DISCOVER" and len(txn.discovers) < 16:
             txn.discovers.append((rec.ts, rec.frame, msg.secs))
-            txn.lb_key = txn.lb_key or hash_key(msg)
+            txn.lb_key = txn.lb_key or hash_key(view)
         if mtype in ("RELEASE", "DECLINE"):
             txn.client_final = mtype
-            txn.server = txn.server or txn.chosen_server or rec.dst
+            # RFC 2131 §4.4.4/4.4.6: RELEASE is unicast to the server; a broadcast names nobody
+            txn.server = txn.server or txn.chosen_server or \
+                (rec.dst if rec.dst != BROADCAST else None)
             txn.done_ts = rec.ts
         else:
             # a new request after an answer (NAK then REQUEST, a lost ACK) reopens the exchange
             txn.done_ts = None
             txn.client_final = None
 
-    def _apply_server(self, txn: Transaction, rec: DhcpRecord, mtype: str) -> bool:
-        msg = rec.msg
-        server = reply_server(rec)
+    def _apply_server(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> bool:
+        msg, mtype = rec.msg, view.mtype
+        server = reply_server(rec, view)
         ident = (mtype, server, msg.yiaddr)
         if self._is_copy(txn.last_server, ident, rec.ts) and \
                 (not txn.last_client or txn.last_client[-1] <= txn.last_server[-1]):
@@ -209,28 +218,29 @@ class TransactionTable:
         txn.last_server = ident + (rec.ts,)
         txn.msg_types.append(mtype)
         if mtype == "OFFER":
-            self._note_offer(txn, rec, server)
+            self._note_offer(txn, rec, view, server)
         elif mtype in TERMINAL_REPLIES:
-            self._note_answer(txn, rec, mtype, server)
+            self._note_answer(txn, rec, view, server)
         return True
 
-    def _note_offer(self, txn: Transaction, rec: DhcpRecord, server: str | None) -> None:
-        txn.offers.append(Offer(server, rec.msg.yiaddr, rec.frame, rec.ts, opt_u32(rec.msg, 51)))
+    def _note_offer(self, txn: Transaction, rec: DhcpRecord, view: DhcpView,
+                    server: str | None) -> None:
+        txn.offers.append(Offer(server, rec.msg.yiaddr, rec.frame, rec.ts, view.u32(51)))
         if txn.offer_latency is None and txn.last_client and txn.last_client[0] == "DISCOVER":
             txn.offer_latency = round(rec.ts - txn.last_client[1], 6)
 
-    def _note_answer(self, txn: Transaction, rec: DhcpRecord, mtype: str,
+    def _note_answer(self, txn: Transaction, rec: DhcpRecord, view: DhcpView,
                      server: str | None) -> None:
-        msg = rec.msg
+        msg, mtype = rec.msg, view.mtype
         txn.answer = mtype
         txn.server = server
         txn.done_ts = rec.ts
-        txn.server_message = opt_text(msg, 56) or txn.server_message
+        txn.server_message = view.text(56) or txn.server_message
         if mtype == "NAK" and txn.nak is None:
             txn.nak = (rec.frame, rec.ts, server)
         if mtype == "ACK" or mtype == "BOOTP":
             txn.assigned_ip = msg.yiaddr if msg.yiaddr != ZERO_IP else None
-            txn.lease_time = opt_u32(msg, 51)
+            txn.lease_time = view.u32(51)
         if txn.ack_latency is None and txn.last_client and txn.last_client[0] != "DISCOVER":
             txn.ack_latency = round(rec.ts - txn.last_client[1], 6)
 

@@ -20,44 +20,44 @@ DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6
 ZERO_IP = "0.0.0.0"
 
 
-def dhcp_type(msg: DhcpMessage) -> str:
-    """Option 53 as a name; 'BOOTP' without it (RFC 951 message); 'TYPEn' if unknown."""
-    opt = msg.option(53)
-    if opt is None or not opt.raw:
-        return "BOOTP"
-    return DHCP_TYPES.get(opt.raw[0], f"TYPE{opt.raw[0]}")
+class DhcpView:
+    """One DHCP message's option bytes by code (first occurrence), looked at once per record."""
 
+    __slots__ = ("msg", "opts", "mtype")
 
-def opt_ip(msg: DhcpMessage, code: int) -> str | None:
-    opt = msg.option(code)
-    if opt is None or len(opt.raw) < 4:
-        return None
-    return socket.inet_ntoa(opt.raw[:4])
+    def __init__(self, msg: DhcpMessage) -> None:
+        self.msg = msg
+        opts: dict[int, bytes] = {}
+        for opt in msg.options:
+            opts.setdefault(opt.code, opt.raw)
+        self.opts = opts
+        raw = opts.get(53)
+        # option 53 as a name; 'BOOTP' without it (RFC 951 message); 'TYPEn' if unknown
+        self.mtype = "BOOTP" if not raw else DHCP_TYPES.get(raw[0], f"TYPE{raw[0]}")
 
+    def ip(self, code: int) -> str | None:
+        raw = self.opts.get(code)
+        return socket.inet_ntoa(raw[:4]) if raw is not None and len(raw) >= 4 else None
 
-def opt_u32(msg: DhcpMessage, code: int) -> int | None:
-    opt = msg.option(code)
-    if opt is None or len(opt.raw) != 4:
-        return None
-    return int.from_bytes(opt.raw, "big")
+    def u32(self, code: int) -> int | None:
+        raw = self.opts.get(code)
+        return int.from_bytes(raw, "big") if raw is not None and len(raw) == 4 else None
 
+    def text(self, code: int) -> str | None:
+        raw = self.opts.get(code)
+        if raw is None:
+            return None
+        # hostnames arrive with trailing NULs from some clients (Suricata logs "nas1\u0000")
+        return raw.rstrip(b"\x00").decode("utf-8", "backslashreplace")
 
-def opt_text(msg: DhcpMessage, code: int) -> str | None:
-    opt = msg.option(code)
-    if opt is None:
-        return None
-    # hostnames arrive with trailing NULs from some clients (Suricata logs "nas1\u0000")
-    return opt.raw.rstrip(b"\x00").decode("utf-8", "backslashreplace")
+    def client_id(self) -> bytes | None:
+        """Option 61 as sent: type byte + identifier (what ISC hashes and stores as uid)."""
+        raw = self.opts.get(61)
+        return bytes(raw) if raw else None
 
 
 def hex_colon(data: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in data)
-
-
-def client_id(msg: DhcpMessage) -> bytes | None:
-    """Option 61 as sent: type byte + identifier (what ISC hashes and stores as uid)."""
-    opt = msg.option(61)
-    return bytes(opt.raw) if opt is not None and opt.raw else None
+    return data.hex(":")
 
 
 def is_bogus_chaddr(chaddr: bytes) -> bool:

@@ -17,7 +17,7 @@ class UnknownServer(Check):
         self._first: dict[str, tuple[float, int]] = {}
 
     def on_dhcp(self, rec, applied, ctx) -> list:
-        server = reply_server(rec) if rec.msg.op == 2 and applied.distinct else None
+        server = reply_server(rec, applied.view) if rec.msg.op == 2 and applied.distinct else None
         if server is None:
             return []
         if server in self._first:
