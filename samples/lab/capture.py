@@ -11,12 +11,14 @@ RECORD_HEADER = struct.Struct("<IIII")     # tcpdump writes host order; the lab 
 
 
 def start(daemons: Daemons, hub_ns: str, bridge: str, out: Path) -> None:
-    """`-U` writes each packet as it comes, so the file is complete however the run ends; `-Z root`
-    keeps tcpdump able to write into the run's directory."""
+    """`--immediate-mode` hands each packet to tcpdump at once (with the default TPACKET_V3 ring,
+    packets of a block not yet retired are lost at exit: seconds of a quiet capture's tail) and
+    `-U` writes it at once, so the file is complete however the run ends; `-Z root` keeps
+    tcpdump able to write into the run's directory."""
     log = out / f"tcpdump-{bridge}.log"
     mark = log_size(log)
     daemons.start(f"tcpdump-{bridge}", hub_ns,
-                  ["tcpdump", "-i", bridge, "-n", "-U", "-Z", "root", "-w",
+                  ["tcpdump", "-i", bridge, "-n", "--immediate-mode", "-U", "-Z", "root", "-w",
                    str(out / f"capture-{bridge}.pcap")], log)
     wait_for_log(log, r"listening on", 10, after=mark)
 

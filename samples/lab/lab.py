@@ -66,10 +66,14 @@ def why_not(scenario: str | None) -> str | None:
 
 
 def cleanup_leftovers() -> int:
+    """Remove namespaces (and what runs in them) of lab runs that ended without cleaning up;
+    those of runs still going are left alone."""
     names = topology.leftover_namespaces()
     for ns in names:
         topology.remove_namespace(ns)
-    print(f"removed {len(names)} lab namespace(s)" + (": " + " ".join(names) if names else ""))
+    busy = [ns for ns in topology.lab_namespaces() if ns not in names]
+    print(f"removed {len(names)} lab namespace(s)" + (": " + " ".join(names) if names else "")
+          + (f"; left {len(busy)} of running lab runs" if busy else ""))
     return 0
 
 
@@ -99,10 +103,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--publish", type=Path, metavar="SAMPLES_DIR",
                         help="after a good run, copy it to SAMPLES_DIR/<scenario>.pcap and "
                              "SAMPLES_DIR/<scenario>/")
+    parser.add_argument("--check", action="store_true",
+                        help="only say whether this machine can run the scenario (exit 0 or 4)")
     parser.add_argument("--cleanup", action="store_true",
                         help="remove lab namespaces (and their processes) left by earlier runs")
     args = parser.parse_args(argv)
-    if not args.cleanup and (args.scenario is None or args.out is None):
+    if args.check and args.scenario is None:
+        parser.error("--check needs a scenario")
+    if not (args.cleanup or args.check) and (args.scenario is None or args.out is None):
         parser.error("a scenario and --out are required (or --cleanup)")
     return args
 
@@ -152,6 +160,9 @@ def main(argv: list[str]) -> int:
     if reason:
         print(f"lab: cannot run here: {reason}", file=sys.stderr)
         return CANNOT_RUN
+    if args.check:
+        print(f"lab: {args.scenario} can run here")
+        return 0
     if args.cleanup:
         return cleanup_leftovers()
     try:

@@ -73,17 +73,17 @@ class Rig(ClientSteps):
             (self.out / f"dhcpd-{role}.conf").write_text(conf)
             (self.out / f"dhcpd-{role}.leases").touch()
 
-    def start_server(self, role: str, log_tag: str = "", env: dict[str, str] | None = None,
-                     wrapper: tuple[str, ...] = ()) -> int:
-        """Real `dhcpd -4 -f -d` on the server's interface; returns where its log stood."""
+    def start_server(self, role: str, log_tag: str = "", env: dict[str, str] | None = None) -> int:
+        """Real `dhcpd -4 -f -d` on the server's interface; returns where its log stood.
+        `env` reaches dhcpd itself (e.g. libfaketime's LD_PRELOAD and FAKETIME)."""
         log = self.out / f"dhcpd-{role}{log_tag}.log"
         mark = log_size(log)
-        argv = [*wrapper, "dhcpd", "-4", "-f", "-d", "-cf", str(self.out / f"dhcpd-{role}.conf"),
+        argv = ["dhcpd", "-4", "-f", "-d", "-cf", str(self.out / f"dhcpd-{role}.conf"),
                 "-lf", str(self.out / f"dhcpd-{role}.leases"),
                 "-pf", str(self.out / f"dhcpd-{role}.pid"), "eth0"]
         self.daemons.start(f"dhcpd-{role}", self.port(role).ns, argv, log, env)
         wait_for_log(log, r"^Server starting service\.", 15, after=mark)
-        self.step(f"start {role}", log=log.name, wrapper=" ".join(wrapper) or None)
+        self.step(f"start {role}", log=log.name, env=env or None)
         return mark
 
     def stop_server(self, role: str) -> None:
@@ -103,9 +103,10 @@ class Rig(ClientSteps):
         self.step(f"{role} {state}", log_line=line)
         return line
 
-    def start_pair(self, log_tag: str = "", **secondary_kw: object) -> dict[str, int]:
+    def start_pair(self, log_tag: str = "", secondary_env: dict[str, str] | None = None
+                   ) -> dict[str, int]:
         """Both servers at once, as after a reboot of the pair; returns their log marks."""
-        return {"secondary": self.start_server("secondary", log_tag, **secondary_kw),
+        return {"secondary": self.start_server("secondary", log_tag, secondary_env),
                 "primary": self.start_server("primary", log_tag)}
 
     def wait_normal(self, marks: dict[str, int], log_tag: str = "") -> None:
@@ -135,6 +136,17 @@ class Rig(ClientSteps):
         (self.out / name).write_text(done.stdout + done.stderr)
         self.step(f"dhcp-lease-list {role}", file=name)
         return done.stdout
+
+    def start_relay(self, servers: list[str]) -> None:
+        """Real `dhcrelay -d` in the relay namespace: clients on eth1 (downstream), servers reached
+        by unicast through eth0 (upstream); `-a` adds option 82 (agent circuit id = interface)."""
+        log = self.out / "dhcrelay.log"
+        mark = log_size(log)
+        self.daemons.start("dhcrelay", self.net.prefix + "relay",
+                           ["dhcrelay", "-4", "-d", "-a", "-pf", str(self.out / "dhcrelay.pid"),
+                            "-id", "eth1", "-iu", "eth0", *servers], log)
+        wait_for_log(log, r"^Sending on\s+Socket/fallback", 10, after=mark)
+        self.step("start dhcrelay", servers=servers, log=log.name)
 
     # -- capture ------------------------------------------------------------------------------
     def start_capture(self) -> None:

@@ -7,10 +7,12 @@ sit in their own `hub` namespace, and no namespace gets a default route, so no f
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 NS_FAMILY = "dha-"      # every namespace this lab ever creates starts with this
 
@@ -132,11 +134,27 @@ def remove_namespace(ns: str) -> None:
     sh("ip", "netns", "del", ns, check=False)
 
 
-def leftover_namespaces(prefix: str = NS_FAMILY) -> list[str]:
-    """Lab namespaces that exist now (from this or any earlier, interrupted run)."""
+def lab_namespaces(prefix: str = NS_FAMILY) -> list[str]:
+    """Lab namespaces that exist now, of running and of ended runs."""
     done = sh("ip", "netns", "list", check=False)
     names = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
     return [n for n in names if n.startswith(prefix)]
+
+
+def run_is_alive(ns: str) -> bool:
+    """Whether the lab run that made `ns` (pid in its name, dha-<pid>-role) still runs: its
+    namespaces are in use, not leftovers."""
+    match = re.match(rf"{NS_FAMILY}(\d+)-", ns)
+    try:
+        cmdline = Path(f"/proc/{match.group(1)}/cmdline").read_bytes() if match else b""
+    except OSError:
+        return False
+    return b"lab.py" in cmdline
+
+
+def leftover_namespaces() -> list[str]:
+    """Lab namespaces whose run has ended (interrupted hard, killed): safe to remove."""
+    return [ns for ns in lab_namespaces() if not run_is_alive(ns)]
 
 
 def run_prefix() -> str:

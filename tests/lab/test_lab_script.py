@@ -1,0 +1,38 @@
+"""The lab script refuses clearly when it cannot run, without touching the network."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from .labrun import LAB
+
+CANNOT_RUN = 4
+
+
+def run_lab(*args: str, path: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(LAB), *args], capture_output=True, text=True,
+                          env={**os.environ, "PATH": path}, timeout=60)
+
+
+def test_refuses_naming_root_or_the_missing_package(tmp_path):
+    """Only `ip` on PATH: as root the lab names each missing program and its Debian package;
+    as another user it says it needs root first."""
+    if shutil.which("ip"):
+        (tmp_path / "ip").symlink_to(shutil.which("ip"))
+    done = run_lab("relay", "--out", str(tmp_path / "run"), path=str(tmp_path))
+    assert done.returncode == CANNOT_RUN
+    if os.geteuid() == 0:
+        for program, package in (("dhcpd", "isc-dhcp-server"), ("dhclient", "isc-dhcp-client"),
+                                 ("dhcrelay", "isc-dhcp-relay"), ("tcpdump", "tcpdump")):
+            assert f"{program} (package {package})" in done.stderr
+    else:
+        assert "needs root" in done.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_usage_error_without_out():
+    done = run_lab("seed", path=os.environ.get("PATH", ""))
+    assert done.returncode == 2
+    assert "--out" in done.stderr
