@@ -3,7 +3,6 @@ every step (scenario.json). Scenarios are written against this class."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -165,10 +164,3 @@ class Rig(ClientSteps):
             self.stop_capture()
         self.daemons.stop_all()
         self.net.teardown()
-
-    def pause(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    def send_signal(self, name: str, sig: signal.Signals) -> None:
-        self.daemons.signal(name, sig)
-        self.step(f"{sig.name} {name}")

@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from .labrun import LAB
 
 CANNOT_RUN = 4
@@ -30,6 +32,22 @@ def test_refuses_naming_root_or_the_missing_package(tmp_path):
     else:
         assert "needs root" in done.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_refuses_a_user_who_is_not_root(tmp_path):
+    """As `nobody` (dropped with setpriv when the test runs as root): exit 4, the reason, no files."""
+    prefix = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root and setpriv (util-linux) is missing: cannot drop root")
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    tmp_path.chmod(0o777)
+    out = tmp_path / "run"
+    done = subprocess.run([*prefix, sys.executable, str(LAB), "seed", "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == CANNOT_RUN, done.stderr
+    assert "needs root" in done.stderr
+    assert not out.exists()
 
 
 def test_usage_error_without_out():
