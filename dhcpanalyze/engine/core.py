@@ -110,10 +110,12 @@ class Engine:
 
     def _sweep(self, now: float, out: list[Output]) -> None:
         self._next_sweep = now + self.settings.expire_interval_s
+        # the failover side first: a link found dead now dates its end back, and transactions
+        # closing below are judged against that
+        self._events(self.ctx.failover.expire(now), out)
         emitted: list[Transaction] = []
         self.txns.expire(now, emitted)
         self._transactions(emitted, out)
-        self._events(self.ctx.failover.expire(now), out)
         self._run("expire", out, now, self.ctx)
 
     def _run(self, hook: str, out: list[Output], *args) -> None:
@@ -148,7 +150,7 @@ class Engine:
             server = reply_server(rec, applied.view)
             if server is not None:
                 ctx.servers.reply(server, rec.src, rec.msg.giaddr, applied.mtype, rec.ts)
-            if applied.mtype == "ACK" and txn.assigned_ip:
+            if applied.mtype == "ACK" and txn.assigned_ip and server == txn.server:
                 if txn.msg_types.count("ACK") == 1:      # before this exchange changed it
                     txn.prev_server = ctx.leases.server_of_client(txn.mac)
                 ctx.leases.ack(txn, rec.ts, rec.frame, ctx.rel_for(txn.server) is not None)

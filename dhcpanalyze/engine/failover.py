@@ -296,7 +296,7 @@ class FailoverTracker:
     def _silence(self, sess: Session, now: float) -> list[FoEvent]:
         if sess.down_reported:
             return []
-        for d in sess.dirs.values():
+        for d in sorted(sess.dirs.values(), key=lambda d: d.last_ts):   # longest silent first
             receiver = sess.peer_of(d.ip)
             limit = sess.rel.receive_timer.get(receiver)
             # the receiver drops the link after its own max-response-delay without a message

@@ -137,7 +137,7 @@ class FindingGate:
 
     def admit(self, finding: Finding) -> list[Finding]:
         """The findings to emit now: this one, or nothing while a repeat of a recent one."""
-        if finding.gate is None:
+        if finding.gate is None or self.window_s <= 0:
             return [finding]
         key = (finding.code, finding.severity, finding.gate)
         rep = self._seen.get(key)

@@ -73,7 +73,7 @@ class EngineSettings:
     """ACKs waiting for their BNDUPD; the oldest is judged early beyond it."""
     finding_repeat_window_s: float = 300.0
     """The same finding about the same subject is emitted once per window; repeats are counted
-    and summarised by `finish()`."""
+    and summarised by `finish()`. 0 emits every occurrence."""
     max_finding_keys: int = 10_000
     """Distinct (code, subject) pairs remembered for repeat suppression."""
     max_frames_listed: int = 64

@@ -68,7 +68,8 @@ class Transaction:
     chosen_server: str | None = None   # option 54 of the client's REQUEST/RELEASE/DECLINE
     requested_ip: str | None = None    # option 50
     ciaddr: str | None = None          # client's own address (renew, rebind, inform, release)
-    server: str | None = None          # who gave the final answer (else the server addressed)
+    server: str | None = None          # who answered (the chosen server's answer wins), else
+                                       # the server addressed
     assigned_ip: str | None = None     # yiaddr of the ACK (ciaddr for an INFORM: none)
     lease_time: int | None = None      # option 51 of the ACK
     relay: str | None = None           # giaddr when a relay agent forwarded it
@@ -82,6 +83,7 @@ class Transaction:
     secs: int = 0                      # largest secs of the client's messages (ntohs)
     server_message: str | None = None  # option 56 of a NAK/ACK
     icmp: list[dict] = field(default_factory=list)       # ICMP errors quoting its messages
+    answers: list[dict] = field(default_factory=list)    # every ACK/NAK/...: server, frame, ...
     # bookkeeping (not in the contract)
     answer: str | None = None          # last terminal server reply type
     client_final: str | None = None    # RELEASE / DECLINE when the client ended it
@@ -140,4 +142,5 @@ class Transaction:
                 "outcome": self.outcome, "closed": self.closed,
                 "offer_latency": self.offer_latency, "ack_latency": self.ack_latency,
                 "retries": self.retries, "secs": self.secs,
-                "server_message": self.server_message, "icmp": list(self.icmp)}
+                "server_message": self.server_message, "icmp": list(self.icmp),
+                "answers": list(self.answers)}

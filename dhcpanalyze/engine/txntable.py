@@ -232,15 +232,22 @@ class TransactionTable:
     def _note_answer(self, txn: Transaction, rec: DhcpRecord, view: DhcpView,
                      server: str | None) -> None:
         msg, mtype = rec.msg, view.mtype
-        txn.answer = mtype
-        txn.server = server
+        lease = view.u32(51)
+        txn.answers.append({"type": mtype, "server": server, "frame": rec.frame, "ts": rec.ts,
+                            "yiaddr": msg.yiaddr, "lease_time": lease})
         txn.done_ts = rec.ts
-        txn.server_message = view.text(56) or txn.server_message
         if mtype == "NAK" and txn.nak is None:
             txn.nak = (rec.frame, rec.ts, server)
+        # ISC peers may both answer a REQUEST for a lease they share; the server the client
+        # chose speaks for the exchange, another's answer does not override it
+        if txn.answer is not None and txn.server == txn.chosen_server != server:
+            return
+        txn.answer = mtype
+        txn.server = server
+        txn.server_message = view.text(56) or txn.server_message
         if mtype == "ACK" or mtype == "BOOTP":
             txn.assigned_ip = msg.yiaddr if msg.yiaddr != ZERO_IP else None
-            txn.lease_time = view.u32(51)
+            txn.lease_time = lease
         if txn.ack_latency is None and txn.last_client and txn.last_client[0] != "DISCOVER":
             txn.ack_latency = round(rec.ts - txn.last_client[1], 6)
 
