@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
-from dhcpanalyze.decode import CaptureError, iter_records
+from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.reports import filters, pipeline, render
@@ -100,8 +100,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail(Exit.UNREADABLE, str(exc))
     tally = FindingTally()
     progress = Progress(sys.stderr)
-    records = progress.watch(_warn_issues(iter_records(args.files, decode_options(args))))
-    events = tally.watch(filters.apply(flt, pipeline.events(records, pipeline.settings(args))))
+    events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
+                             watch=lambda records: progress.watch(_warn_issues(records)))
+    events = tally.watch(filters.apply(flt, events))
     try:
         _write(render.lines(args, events, flt, sys.stdout))
     except CaptureError as exc:         # stdin that is not a capture

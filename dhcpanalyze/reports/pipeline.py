@@ -8,12 +8,16 @@ this module only pairs it with its record kind.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from dhcpanalyze.decode import Decoder, DecodeOptions
+from dhcpanalyze.engine import Engine, EngineSettings
 from dhcpanalyze.model import Record
 from dhcpanalyze.reports.events import (
     CAPTURE, FAILOVER, KINDS, LEASE, SERVER, Event)
 from dhcpanalyze.sources.capture import CaptureFile
+
+Watch = Callable[[Iterable[Record]], Iterable[Record]]
 
 
 def check_inputs(paths: list[str]) -> None:
@@ -23,23 +27,34 @@ def check_inputs(paths: list[str]) -> None:
             CaptureFile(path).close()
 
 
-def settings(args: argparse.Namespace):
+def settings(args: argparse.Namespace) -> EngineSettings:
     """EngineSettings from the command line (only the options the user gave)."""
-    from dhcpanalyze.engine.settings import EngineSettings
     given = {"lb_max_secs": args.lb_max_secs, "servers": args.servers}
     return EngineSettings(**{k: v for k, v in given.items() if v is not None})
 
 
-def events(records: Iterable[Record], engine_settings) -> Iterator[Event]:
-    """Feed every record to a fresh engine; yield its outputs as (kind, dict) events."""
-    from dhcpanalyze.engine import Engine
+def events(paths: list[str], decode: DecodeOptions, engine_settings: EngineSettings,
+           watch: Watch = iter) -> Iterator[Event]:
+    """Decode the files, feed every record to a fresh engine, yield its outputs as events.
+
+    `watch` sees the records on their way (progress, warnings). The Decoder is used directly,
+    as iter_records does, to learn how many frames the files held for the capture summary.
+    """
+    decoder = Decoder(decode)
     engine = Engine(engine_settings)
-    for record in records:
+    for record in watch(_records(decoder, paths)):
         for out in engine.feed(record):
             yield kind_of(out), out.to_dict()
     for out in engine.finish():
         yield kind_of(out), out.to_dict()
+    engine.note_input(list(paths), decoder.frames_read)
     yield from summary_events(engine.summary())
+
+
+def _records(decoder: Decoder, paths: list[str]) -> Iterator[Record]:
+    for path in paths:
+        yield from decoder.read(path)
+    yield from decoder.finish()
 
 
 def summary_events(summary: dict) -> Iterator[Event]:

@@ -85,7 +85,7 @@ def capture_section(capture: dict, options: TextOptions) -> Iterator[str]:
         yield (f"  time      {fmt.clock(first, True)} -> {fmt.clock(last, True)} UTC"
                f" ({span})")
     else:
-        yield "  time      no packets"
+        yield "  time      - (no DHCP or failover traffic)"
     if options.filters:
         shown = ", ".join(f"{k} {_filter_value(k, v)}" for k, v in options.filters.items())
         yield f"  filters   {shown}"

@@ -28,7 +28,7 @@ def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterat
     yield from _states(rel.get("states") or [], options, multi_day)
     updates = rel.get("binding_updates")
     if isinstance(updates, dict) and updates:
-        counts = ", ".join(f"{fmt.safe(k)} {fmt.safe(v)}" for k, v in updates.items())
+        counts = ", ".join(f"{fmt.safe(k)} {_number(v)}" for k, v in updates.items())
         yield f"  Binding updates: {counts}"
 
 
@@ -38,6 +38,10 @@ def _settings_line(rel: dict) -> str:
              f"split {fmt.safe(rel.get('split'))}",
              f"clock skew {f'{skew:.1f} s' if isinstance(skew, (int, float)) else fmt.EMPTY}"]
     return ", ".join(parts)
+
+
+def _number(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else fmt.safe(value)
 
 
 def _secs(value: object) -> str:

@@ -60,7 +60,14 @@ def _delay(t: dict) -> str:
     parts = [t.get("offer_latency"), t.get("ack_latency")]
     if all(p is None for p in parts):
         return fmt.EMPTY
-    return "/".join("-" if p is None else f"{p * 1000:.0f}" for p in parts) + " ms"
+    return "/".join(_ms(p) for p in parts) + " ms"
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    ms = seconds * 1000
+    return f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
 
 
 def _messages(types: list) -> str:

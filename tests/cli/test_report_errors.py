@@ -81,10 +81,6 @@ def test_a_bad_second_file_is_found_before_any_output(capsys, tmp_path: Path) ->
 
 
 def test_stdin_that_is_not_a_capture_exits_3(capsys, monkeypatch) -> None:
-    pytest.importorskip("dhcpanalyze.engine", reason="the engine has not landed yet")
-    from dhcpanalyze import engine
-    if not hasattr(engine, "Engine"):
-        pytest.skip("dhcpanalyze.engine.Engine has not landed yet")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"hello, not a pcap")))
     code, out, err = run(capsys, "-")
     assert (code, out) == (3, "")

@@ -140,7 +140,7 @@ def test_empty_report_says_so() -> None:
         "Capture\n"
         "  files     empty.pcap\n"
         "  packets   0 (0 malformed)\n"
-        "  time      no packets\n"
+        "  time      - (no DHCP or failover traffic)\n"
         "\n"
         "Servers: none seen\n"
         "\n"

@@ -1,0 +1,23 @@
+"""One real `dhcpanalyze report` process: the console entry point as a user runs it."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT, corpus_file
+
+
+def test_report_subprocess_json_and_exit_code() -> None:
+    capture = corpus_file("isc-failover/fo-dhcp.pcap")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dhcpanalyze", "report", "--format", "json", str(capture)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""                # stderr is no terminal: no progress line
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == "dhcpanalyze.report/1"
+    assert doc["capture"]["files"] == [str(capture)]
+    assert doc["transactions"] and doc["servers"]
