@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
-from dhcpanalyze.sources.capture import CaptureError, CaptureFile
+from dhcpanalyze.sources.capture import CaptureError, CaptureFile, Prefilter
 from dissectors.dhcp import decode_dhcp
 from dissectors.failover.stream import FailoverStreams
 from dissectors.ipv4 import Defragmenter
@@ -58,19 +58,15 @@ class Decoder:
         self.frames_read = 0
 
     def read(self, path: str) -> Iterator[Record]:
-        capture = CaptureFile(path)
-        dhcp_ports, fo_ports = self.opts.dhcp_ports, self.opts.failover_ports
-        frame = self.frame
-        for ts, data, linktype, wirelen in capture:
-            frame += 1
-            # Fast path: untagged Ethernet IPv4 is the common case; everything else asks link.py.
-            if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00":
-                off = 14
-            else:
-                off = ipv4_offset(data, linktype)
-                if off < 0:
-                    continue
-            if len(data) < off + 20:
+        opts = self.opts
+        capture = CaptureFile(path, Prefilter(opts.dhcp_ports, opts.failover_ports, ICMP_ERRORS))
+        dhcp_ports, fo_ports = opts.dhcp_ports, opts.failover_ports
+        base = self.frame
+        number = 0
+        for number, ts, data, linktype, wirelen in capture:
+            # The reader already dropped plain Ethernet/IPv4 noise; this judges everything else.
+            off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else ipv4_offset(data, linktype)
+            if off < 0 or len(data) < off + 20:
                 continue
             proto = data[off + 9]
             ihl = (data[off] & 0x0F) * 4
@@ -85,12 +81,11 @@ class Decoder:
                     continue
             elif proto != ICMP or len(data) <= off + ihl or data[off + ihl] not in ICMP_ERRORS:
                 continue
-            self.frame, self.last_ts = frame, ts
-            yield from self._ipv4(frame, ts, data, off, linktype, wirelen)
-        self.frame = frame
-        self.frames_read = frame
+            self.last_ts = ts
+            yield from self._ipv4(base + number, ts, data, off, linktype, wirelen)
+        self.frame = self.frames_read = base + max(number, capture.records)
         for issue in capture.issues:
-            yield CaptureIssue(frame, self.last_ts, f"{path}: {issue}")
+            yield CaptureIssue(self.frame, self.last_ts, f"{path}: {issue}")
 
     def finish(self) -> Iterator[Record]:
         for (src, sport, dst, dport), item in self.streams.finish():
@@ -116,7 +111,7 @@ class Decoder:
         src, dst, proto = _ntoa(packet[12:16]), _ntoa(packet[16:20]), packet[9]
         l4 = packet[ihl:]
         raw = bytes(data) if self.opts.keep_raw else b""
-        eth_src = _mac(data[6:12]) if linktype == LINKTYPE_ETHERNET else None
+        eth_src = data[6:12].hex(":") if linktype == LINKTYPE_ETHERNET else None
         if proto == UDP:
             record = self._udp(frame, ts, src, dst, l4, cut, wirelen - len(data), raw, eth_src)
             if record is not None:
@@ -180,6 +175,3 @@ class Decoder:
             return FailoverRecord(item.frame, item.ts, src, sport, dst, dport, item.message, raw)
         return TcpEvent(item.frame, item.ts, src, sport, dst, dport, item.kind, item.detail)
 
-
-def _mac(octets: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in octets)

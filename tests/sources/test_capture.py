@@ -57,9 +57,9 @@ def test_pcap_variants_give_same_packets(tmp_path, order, nanos):
     frames = _frames()
     packets, issues = _read(tmp_path, _pcap(frames, order, nanos))
     assert issues == []
-    assert [bytes(p[1]) for p in packets] == [f[1] for f in frames]
-    assert [round(p[0], 6) for p in packets] == [round(f[0], 6) for f in frames]
-    assert {p[2] for p in packets} == {1}
+    assert [bytes(p[2]) for p in packets] == [f[1] for f in frames]
+    assert [round(p[1], 6) for p in packets] == [round(f[0], 6) for f in frames]
+    assert {p[3] for p in packets} == {1}
 
 
 def test_pcapng_with_two_interfaces_and_link_types(tmp_path):
@@ -67,8 +67,9 @@ def test_pcapng_with_two_interfaces_and_link_types(tmp_path):
     raw_ip = [(ts, data[14:]) for ts, data in frames]          # same packets as LINKTYPE_RAW
     packets, issues = _read(tmp_path, _pcapng([(1, frames[:2]), (101, raw_ip[2:])]), "c.pcapng")
     assert issues == []
-    assert [p[2] for p in packets] == [1, 1, 101, 101]
-    assert bytes(packets[3][1]) == frames[3][1][14:]
+    assert [p[3] for p in packets] == [1, 1, 101, 101]
+    assert [p[0] for p in packets] == [1, 2, 3, 4]
+    assert bytes(packets[3][2]) == frames[3][1][14:]
 
 
 def test_gzip_is_unwrapped(tmp_path):
