@@ -7,10 +7,9 @@ into findings; the tracker itself judges nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
+from .connection import ConnectionLife, FoEvent, session_key
 from .relationship import Relationship
 from .session import Direction, Pending, Session
 from .settings import EngineSettings
@@ -20,20 +19,7 @@ from .wireview import BINDING_STATES, REJECT_REASONS, as_ip, as_text, as_uint, f
 BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = 3, 4, 5, 6, 10, 11, 12
 
 
-@dataclass(slots=True)
-class FoEvent:
-    kind: str
-    ts: float
-    frames: list[int]
-    rel: Relationship
-    data: dict = field(default_factory=dict)
-
-
-def session_key(src: str, sport: int, dst: str, dport: int) -> tuple:
-    return tuple(sorted(((src, sport), (dst, dport))))
-
-
-class FailoverTracker:
+class FailoverTracker(ConnectionLife):
     def __init__(self, settings: EngineSettings) -> None:
         self.s = settings
         self.relationships: list[Relationship] = []
@@ -230,108 +216,6 @@ class FailoverTracker:
                 "latency": latency, "status": pending.status if pending else None}
         frames = [pending.frame, rec.frame] if pending else [rec.frame]
         return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]
-
-    # --- connection life -----------------------------------------------------------------------
-
-    def _tcp(self, ev: TcpEvent) -> list[FoEvent]:
-        key = session_key(ev.src, ev.sport, ev.dst, ev.dport)
-        if ev.kind == "syn":
-            old = self._sessions.pop(key, None)
-            events = self._end(old, ev.ts, "reused") if old else []
-            sess = self._session(ev)
-            sess.client = ev.src
-            return events
-        sess = self._session(ev, create_ok=False)
-        if ev.kind == "gap":
-            rel = sess.rel if sess and sess.rel else self._relationship(
-                frozenset((ev.src, ev.dst)), None)
-            return [FoEvent("gap", ev.ts, [ev.frame], rel, {"detail": ev.detail,
-                                                             "sender": ev.src})]
-        if ev.kind in ("fin", "rst") and sess is not None:
-            del self._sessions[key]
-            refused = self._refused(sess, ev) if ev.kind == "rst" else []
-            return refused + self._end(sess, ev.ts, ev.kind, by=ev.src)
-        return []
-
-    def _refused(self, sess: Session, ev: TcpEvent) -> list[FoEvent]:
-        """A connection attempt answered by RST: nothing listens on the peer's failover port."""
-        if sess.rel is not None or sess.client is None or ev.src == sess.client:
-            return []
-        pair = frozenset((ev.src, ev.dst))
-        rel = next((r for r in self.relationships if r.peers == pair), None)
-        # a peer starting before its partner is refused too (wire §5.1): only a pair that
-        # was in touch before and is now apart says the partner stopped
-        if rel is None or not rel.link or rel.link[-1][1] or rel.last_down_by == ev.src:
-            return []
-        rel.last_down_by = ev.src
-        rel.link_downs += 1
-        return [FoEvent("link-down", ev.ts, [ev.frame], rel,
-                        {"reason": "refused", "by": ev.src, "caller": sess.client})]
-
-    def _end(self, sess: Session, ts: float, reason: str, by: str | None = None) -> list[FoEvent]:
-        sess.end_reason, sess.end_ts = reason, ts
-        rel = sess.rel
-        if rel is None:
-            return []                    # a bare handshake: no message, nothing to tell
-        rel.bindings.unacked += sess.outstanding()
-        if len(rel.sessions) < self.s.max_sessions_listed:
-            rel.sessions.append(sess.summary())
-        if not sess.established or reason in ("capture-end", "evicted"):
-            return []
-        rel.note_link(ts, False, self.s.max_states)
-        if sess.down_reported:
-            return []
-        rel.link_downs += 1
-        rel.last_down_by = by
-        return [FoEvent("link-down", ts, [sess.last_frame], rel,
-                        {"reason": reason, "by": by, "session": sess.summary()})]
-
-    def expire(self, now: float) -> list[FoEvent]:
-        events: list[FoEvent] = []
-        for sess in list(self._sessions.values()):
-            if sess.established and sess.rel is not None:
-                events += self._silence(sess, now) + self._unacked(sess, now)
-        return events
-
-    def _silence(self, sess: Session, now: float) -> list[FoEvent]:
-        if sess.down_reported:
-            return []
-        for d in sorted(sess.dirs.values(), key=lambda d: d.last_ts):   # longest silent first
-            receiver = sess.peer_of(d.ip)
-            limit = sess.rel.receive_timer.get(receiver)
-            # the receiver drops the link after its own max-response-delay without a message
-            if limit and now - d.last_ts > limit + 1.0:
-                sess.down_reported = True
-                sess.rel.link_downs += 1
-                sess.rel.last_down_by = d.ip
-                sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
-                return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
-                                {"reason": "silence", "silent": d.ip, "receiver": receiver,
-                                 "limit": limit, "last_heard": d.last_ts})]
-        return []
-
-    def _unacked(self, sess: Session, now: float) -> list[FoEvent]:
-        events = []
-        for d in sess.dirs.values():
-            while d.outstanding:
-                xid, p = next(iter(d.outstanding.items()))
-                if now - p.ts <= self.s.bndack_timeout_s or sess.down_reported:
-                    break
-                del d.outstanding[xid]
-                sess.rel.bindings.unacked += 1
-                events.append(FoEvent("unacked", now, [p.frame], sess.rel,
-                                      {"sender": d.ip, "receiver": sess.peer_of(d.ip),
-                                       "xid": xid, "ip": p.ip, "status": p.status,
-                                       "sent": p.ts}))
-        return events
-
-    def finish(self, now: float) -> list[FoEvent]:
-        events: list[FoEvent] = []
-        for sess in list(self._sessions.values()):
-            events += self._end(sess, now, "capture-end")
-        self._sessions.clear()
-        return events
-
 
 _HANDLERS = {CONNECT: FailoverTracker._connect, CONNECTACK: FailoverTracker._connectack,
              DISCONNECT: FailoverTracker._disconnect, STATE: FailoverTracker._state,
