@@ -5,6 +5,8 @@ kept, the ones that were not present keep their zero defaults, and the shortfall
 """
 from __future__ import annotations
 
+import struct
+
 from dissectors.dhcp.shapes import to_ip
 from dissectors.wire import Reader, Truncated
 
@@ -23,6 +25,10 @@ _FIELDS: tuple[tuple[str, str | int, object], ...] = (
 )
 
 
+_HEADER = struct.Struct("!BBBBIHH4s4s4s4s16s64s128s")
+_NAMES = tuple(name for name, _kind, _default in _FIELDS)
+
+
 def _read_field(reader: Reader, kind: str | int) -> object:
     if kind == "u8":
         return reader.read_u8()
@@ -39,17 +45,20 @@ def _read_field(reader: Reader, kind: str | int) -> object:
 
 def read_header(payload: bytes) -> tuple[dict[str, object], list[str]]:
     """The header fields by RFC name (chaddr still the full 16-byte field) and any issues."""
-    fields = {name: default for name, _kind, default in _FIELDS}
     reader = Reader(payload, 0, HEADER_LEN)
+    if reader.remaining == HEADER_LEN:          # the common case: one bounded read, one unpack
+        values = _HEADER.unpack(reader.read_bytes(HEADER_LEN))
+        fields = dict(zip(_NAMES, values))
+        for name in ("ciaddr", "yiaddr", "siaddr", "giaddr"):
+            fields[name] = to_ip(fields[name])
+        return fields, []
+    fields = {name: default for name, _kind, default in _FIELDS}
     try:
         for name, kind, _default in _FIELDS:
             fields[name] = _read_field(reader, kind)
     except Truncated:
         pass
-    issues = []
-    if len(payload) < HEADER_LEN:
-        issues.append(f"truncated BOOTP header ({len(payload)} of {HEADER_LEN} bytes)")
-    return fields, issues
+    return fields, [f"truncated BOOTP header ({len(payload)} of {HEADER_LEN} bytes)"]
 
 
 def hardware_address(chaddr: bytes, hlen: int) -> tuple[bytes, list[str]]:

@@ -6,8 +6,8 @@ share a shape, so the table in `options.py` names a shape, not a function per op
 """
 from __future__ import annotations
 
-import ipaddress
 import struct
+from socket import inet_ntoa
 from collections.abc import Callable
 
 from dissectors.dhcp.enums import message_type_name
@@ -31,7 +31,7 @@ def need_multiple(data: bytes, size: int, allow_empty: bool = False) -> None:
 
 def to_ip(raw: bytes) -> str:
     """Four bytes as dotted-quad (callers guarantee the length)."""
-    return str(ipaddress.IPv4Address(raw))
+    return inet_ntoa(raw)
 
 
 def ip(data: bytes) -> str:

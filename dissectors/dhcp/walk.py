@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from dissectors.dhcp.enums import OVERLOAD_FILE, OVERLOAD_SNAME
 from dissectors.dhcp.header import FILE_SPAN, SNAME_SPAN
 from dissectors.dhcp.options import END, OVERLOAD, PAD
-from dissectors.wire import Reader
 
 
 @dataclass(slots=True)
@@ -27,27 +26,31 @@ class FieldWalk:
 
 
 def walk_area(buf: bytes, start: int, end: int, where: str) -> FieldWalk:
-    """Split buf[start:end] into (code, data) fragments, stopping at END or a malformed TLV."""
+    """Split buf[start:end] into (code, data) fragments, stopping at END or a malformed TLV.
+
+    Every index is checked against `end` before use: this loop runs once per option of every
+    message, so it does its own bounds checks instead of a Reader call per byte."""
     walk = FieldWalk(where)
-    reader = Reader(buf, start, end)
-    while reader.remaining:
-        code_at = reader.pos
-        code = reader.read_u8()
+    end = min(end, len(buf))
+    pos = start
+    while pos < end:
+        code = buf[pos]
         if code == PAD:
+            pos += 1
             continue
         if code == END:
-            walk.has_end, walk.after_end = True, reader.rest()
+            walk.has_end, walk.after_end = True, buf[pos + 1:end]
             return walk
-        if not reader.remaining:
+        if pos + 1 >= end:
             walk.problem = f"option {code} has no length byte (cut at end of {where})"
-        elif reader.buf[reader.pos] > reader.remaining - 1:
-            length = reader.buf[reader.pos]
-            walk.problem = (f"option {code} length {length} runs past end of {where} "
-                            f"({reader.remaining - 1} bytes left)")
+        elif pos + 2 + buf[pos + 1] > end:
+            walk.problem = (f"option {code} length {buf[pos + 1]} runs past end of {where} "
+                            f"({end - pos - 2} bytes left)")
         else:
-            walk.fragments.append((code, reader.read_bytes(reader.read_u8())))
+            walk.fragments.append((code, buf[pos + 2:pos + 2 + buf[pos + 1]]))
+            pos += 2 + buf[pos + 1]
             continue
-        walk.rest = bytes(buf[code_at:reader.end])
+        walk.rest = buf[pos:end]
         return walk
     return walk
 
@@ -84,9 +87,11 @@ def overloaded_areas(buf: bytes, overload: int) -> list[FieldWalk]:
 def concatenate(walks: list[FieldWalk]) -> tuple[list[tuple[int, bytes]], dict[int, int]]:
     """RFC 3396 §7: every fragment of a code, across all areas in order, joined into one value that
     sits where the first fragment was. Returns the options and, per split code, its fragment count."""
+    fragments = [fragment for walk in walks for fragment in walk.fragments]
+    if len({code for code, _data in fragments}) == len(fragments):    # the usual case: no repeats
+        return fragments, {}
     parts: dict[int, list[bytes]] = {}
-    for walk in walks:
-        for code, data in walk.fragments:
-            parts.setdefault(code, []).append(data)
+    for code, data in fragments:
+        parts.setdefault(code, []).append(data)
     merged = [(code, b"".join(chunks)) for code, chunks in parts.items()]
     return merged, {code: len(chunks) for code, chunks in parts.items() if len(chunks) > 1}

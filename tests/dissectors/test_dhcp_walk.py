@@ -101,7 +101,8 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize("payload, issues, trailing", [c[1:] for c in MALFORMED], ids=[c[0] for c in MALFORMED])
+@pytest.mark.parametrize("payload, issues, trailing", [c[1:] for c in MALFORMED],
+                         ids=[c[0] for c in MALFORMED])
 def test_malformed_input_is_data(payload, issues, trailing):
     msg = decode_dhcp(payload)
     assert msg.issues == issues
