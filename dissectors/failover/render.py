@@ -120,7 +120,8 @@ def tree_lines(msg: FailoverMessage) -> Iterator[tuple[int, str]]:
         yield 1, f"Additional header bytes: {msg.extra_header.hex()}"
     yield 1, f"Options: {len(msg.options)}"
     for opt in msg.options:
-        yield 2, f"{opt.name} ({opt.code}), {len(opt.raw)} bytes: {_option_value(opt)}"
+        size = len(opt.raw)
+        yield 2, f"{opt.name} ({opt.code}), {size} byte{'' if size == 1 else 's'}: {_option_value(opt)}"
     if msg.issues:
         yield 1, f"Issues: {len(msg.issues)}"
         for issue in msg.issues:

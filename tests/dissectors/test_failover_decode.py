@@ -327,7 +327,7 @@ def test_tree_lines_show_header_options_and_issues():
     lines = list(tree_lines(decode_failover(STATE[:25])))
     assert lines[0] == (0, "ISC DHCP Failover, STATE")
     assert (1, "Message length: 30") in lines and (1, "Xid: 0x00000000") in lines
-    assert (2, "server-state (24), 1 bytes: RECOVER") in lines
+    assert (2, "server-state (24), 1 byte: RECOVER") in lines
     assert lines[-3:] == [(1, "Issues: 2"),
                           (2, "message length 30 runs past the end of the data (25 bytes)"),
                           (2, "option header truncated at offset 22: 3 bytes left")]
