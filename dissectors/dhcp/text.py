@@ -1,39 +1,12 @@
-"""Text helpers for DHCP values: wire bytes to text, terminal-safe escaping, MAC and hex forms.
+"""DHCP text helpers: fixed-size BOOTP string fields and hardware addresses.
 
-Strings in DHCP (host-name, vendor-class, sname ...) are whatever the client or server put there:
-often ASCII, sometimes UTF-8 or a legacy code page, sometimes with a trailing NUL or terminal escape
-sequences planted by a hostile client. Decoders keep the text as sent; renderers call `escape_text`.
+Escaping and bytes-to-text live in dissectors/text.py, shared with the failover dissector.
 """
 from __future__ import annotations
 
-import re
+from dissectors.text import decode_text, escape_text
 
-# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), the backslash that starts
-# our own escapes, and Unicode format characters that reorder or hide text (bidi overrides, zero-width).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\\\\\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    if char == "\\":
-        return "\\\\"
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def escape_text(text: str) -> str:
-    """`text` with control characters, ANSI escapes and bidi controls shown as \\xNN / \\uNNNN."""
-    if _UNSAFE.search(text) is None:
-        return text
-    return _UNSAFE.sub(_escape_char, text)
-
-
-def decode_text(raw: bytes) -> str:
-    """Wire bytes as text: UTF-8 when valid, else Latin-1 (which maps every byte, losing nothing)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+__all__ = ["cstring", "decode_text", "escape_text", "format_mac"]
 
 
 def cstring(raw: bytes) -> bytes:
