@@ -32,7 +32,8 @@ Output = Transaction | Finding
 class Engine:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         s = self.settings = settings or EngineSettings()
-        self.ctx = Context(s, FailoverTracker(s), ServerTable(), LeaseTable(s.max_leases))
+        self.ctx = Context(s, FailoverTracker(s), ServerTable(s.max_servers),
+                           LeaseTable(s.max_leases))
         self.txns = TransactionTable(s)
         checks = all_checks()
         self._hooks = {hook: overriding(checks, hook) for hook in HOOKS}

@@ -16,6 +16,7 @@ from .settings import EngineSettings
 from .wireview import BINDING_STATES, REJECT_REASONS, as_ip, as_text, as_uint, fo_options, \
     fo_state_name, hex_colon
 
+OVERFLOW = "(other relationships)"
 BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = 3, 4, 5, 6, 10, 11, 12
 
 
@@ -46,9 +47,19 @@ class FailoverTracker(ConnectionLife):
             if rel.name is None:        # a session joined mid-stream learns its name now
                 rel.name = name
                 return rel
+        if len(self.relationships) >= self.s.max_relationships:
+            return self._overflow()
         rel = Relationship(name=name, peers=peers)
         self.relationships.append(rel)
         self._by_ip = None
+        return rel
+
+    def _overflow(self) -> Relationship:
+        """The shared entry for pairs beyond max_relationships (their stats still count)."""
+        rel = self.relationships[-1]
+        if rel.name != OVERFLOW:
+            rel = Relationship(name=OVERFLOW, peers=frozenset())
+            self.relationships.append(rel)
         return rel
 
     def _session(self, rec, create_ok: bool = True) -> Session | None:

@@ -37,16 +37,24 @@ class Server:
                 "last_ts": self.last_ts}
 
 
-class ServerTable:
-    MAX_ADDRESSES = 8
+OVERFLOW = "(other servers)"
 
-    def __init__(self) -> None:
+
+class ServerTable:
+    MAX_ADDRESSES = 8       # source addresses remembered per server (multi-homed hosts)
+
+    def __init__(self, max_servers: int) -> None:
+        self.max_servers = max_servers
         self._servers: dict[str, Server] = {}
 
     def get(self, ip: str) -> Server:
         server = self._servers.get(ip)
         if server is None:
-            server = self._servers[ip] = Server(ip)
+            if len(self._servers) >= self.max_servers:
+                ip = OVERFLOW
+                server = self._servers.get(ip)
+            if server is None:
+                server = self._servers[ip] = Server(ip)
         return server
 
     def reply(self, server_ip: str, src: str, giaddr: str, mtype: str, ts: float) -> Server:

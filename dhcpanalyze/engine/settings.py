@@ -59,6 +59,11 @@ class EngineSettings:
     """Low-secs DISCOVERs answered by both peers before `loadbalance.disabled` is raised."""
     max_sessions: int = 1_000
     """Failover TCP connections tracked at once; beyond it the least recently active one ends."""
+    max_relationships: int = 256
+    """Failover relationships tracked; further pairs share one '(other relationships)' entry."""
+    max_servers: int = 10_000
+    """DHCP servers counted one by one; further ones share one '(other servers)' entry (a flood
+    of forged replies must not grow memory)."""
     max_sessions_listed: int = 50
     """Ended sessions kept per relationship in the summary (the rest are counted)."""
     max_outstanding: int = 4_096

@@ -168,3 +168,12 @@ def test_message_cap_splits_a_looping_client():
     run = run_records(recs, EngineSettings(max_messages_per_txn=8))
     assert [len(t["msg_types"]) for t in run.transactions] == [8, 8, 4]
     assert [t["closed"] for t in run.transactions] == ["full", "full", "complete"]
+
+
+def test_forged_servers_share_one_entry_beyond_the_bound():
+    recs = [dhcp(i + 1, 1.0 + i * 0.01, f"10.7.0.{i + 1}", BCAST, "OFFER", 1000 + i, C1,
+                 yiaddr="10.7.1.1", options={54: ip4(f"10.7.0.{i + 1}")}) for i in range(50)]
+    run = run_records(recs, EngineSettings(max_servers=10))
+    servers = {s["ip"]: s for s in run.summary["servers"]}
+    assert len(servers) == 11 and servers["(other servers)"]["offers"] == 40
+    assert sum(s["offers"] for s in servers.values()) == 50

@@ -49,7 +49,7 @@ class Replication(Check):
         return []
 
     def _learn(self, ctx, server: str, sender: str, member: bool) -> None:
-        if not member and server != sender:
+        if not member and server != sender and len(ctx.aliases) < ctx.settings.max_servers:
             ctx.aliases[server] = sender
 
     def _bound(self, ctx) -> None:

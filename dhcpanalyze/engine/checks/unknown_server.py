@@ -20,7 +20,7 @@ class UnknownServer(Check):
         server = reply_server(rec, applied.view) if rec.msg.op == 2 and applied.distinct else None
         if server is None:
             return []
-        if server in self._first:
+        if server in self._first or len(self._first) >= ctx.settings.max_servers:
             return []
         self._first[server] = (rec.ts, rec.frame)
         if ctx.settings.servers is None or ctx.is_known_server(server):
