@@ -89,3 +89,20 @@ SEED_DOC = {
 def seed_doc() -> dict:
     """A fresh deep copy (tests may change it)."""
     return copy.deepcopy(SEED_DOC)
+
+
+def empty_report(files: str, packets: int) -> str:
+    """The whole text report of a capture with no DHCP or failover traffic in it."""
+    return (
+        "Capture\n"
+        f"  files     {files}\n"
+        f"  packets   {packets} (0 malformed)\n"
+        "  time      - (no DHCP or failover traffic)\n"
+        "\n"
+        "Servers: none seen\n"
+        "\n"
+        "Transactions: none\n"
+        "\n"
+        "Leases: none\n"
+        "\n"
+        "Findings: none\n")
