@@ -57,6 +57,8 @@ def test_golden(capsys, monkeypatch, capture: str, suffix: str, options: list[st
 
 def test_no_stale_golden_files() -> None:
     """Every golden file belongs to a capture that is still reported (or to the contract)."""
+    if not sample_captures():
+        pytest.skip("no samples/*.pcap in this checkout: cannot tell stale from missing")
     expected = {_golden_name(p.values[0], f) for p in _captures() for f, _ in FORMATS}
     stale = [p.name for p in GOLDEN.iterdir()
              if not p.name.startswith("contract") and p.name not in expected]
