@@ -103,7 +103,9 @@ class Decoder:
         cut = off + total > len(data)
         packet = data[off:off + total]
         frag = (data[off + 6] << 8) | data[off + 7]
-        if frag & 0x3FFF:                                  # MF set or non-zero offset: a fragment
+        if frag & 0x3FFF and not (cut and not frag & 0x1FFF):
+            # A fragment (MF set or offset > 0). A first fragment cut by the snaplen can never be
+            # reassembled, so it is decoded below as far as it goes, like tshark does.
             whole = self.defrag.add(ts, bytes(packet[:ihl]), bytes(packet[ihl:]), frag)
             if whole is None:
                 return

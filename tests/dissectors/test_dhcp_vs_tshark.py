@@ -12,9 +12,6 @@ what it claims, never a silent skip:
 * TSHARK_STOPS_AT_BAD_LENGTH: at an option whose length runs past the end tshark records an error
   ("field length invalid!") and stops; we keep the same options before it, record the issue and
   keep the rest raw in `trailing`.
-* UNREASSEMBLED_FIRST_FRAGMENT: an IPv4 first fragment (MF set) whose rest never arrives; tshark
-  dissects its UDP payload anyway, our pipeline holds it for reassembly. The payload tshark
-  dissected is then fed to `decode_dhcp` directly, so the dissector is still compared.
 * TUNNELLED: DHCP inside a tunnel (IPv4 twice in frame.protocols without ICMP between them, e.g.
   CAPWAP 802.11 data); the pipeline reads the outer IPv4 only and must not report these frames.
   DHCP quoted in an ICMP error (ip:icmp:ip:udp:dhcp) is not a tunnel and is compared as usual.
@@ -36,7 +33,7 @@ import pytest
 
 from dhcpanalyze.decode import iter_records
 from dhcpanalyze.model import DhcpRecord
-from dissectors.dhcp import MAGIC_COOKIE, DhcpMessage, decode_dhcp
+from dissectors.dhcp import MAGIC_COOKIE, DhcpMessage
 from tests.conftest import CORPUS, SAMPLES
 
 TSHARK = shutil.which("tshark")
@@ -60,8 +57,6 @@ class TsharkDhcp:
     frame: int
     layer: dict
     protocols: str          # frame.protocols, e.g. eth:ethertype:ip:udp:dhcp
-    more_fragments: bool    # the (innermost) IPv4 header has MF set
-    payload_raw: object     # tshark's dhcp_raw entry: the bytes it dissected as DHCP
 
     def header(self) -> dict[str, object]:
         """Header fields tshark read, as our types; fields it could not read are absent."""
@@ -86,10 +81,6 @@ class TsharkDhcp:
                 if isinstance(tree, dict) and name in tree:
                     tlvs += _raw_list(tree[name].get("dhcp.option.type_raw"))
         return tlvs
-
-    def payload(self) -> bytes:
-        return bytes.fromhex(_raw_hex(self.payload_raw))
-
 
 def _as_list(value: object) -> list:
     if value is None:
@@ -118,13 +109,8 @@ def run_tshark(capture: Path) -> dict[int, list[TsharkDhcp]]:
     for packet in json.loads(done.stdout or b"[]"):
         layers = packet["_source"]["layers"]
         frame = int(layers["frame"]["frame.number"])
-        ip = _as_list(layers.get("ip"))[-1] if layers.get("ip") else {}
-        mf = ip.get("ip.flags_tree", {}).get("ip.flags.mf") == "1"
-        raws = _as_list(layers.get("dhcp_raw"))
-        raws = [raws] if raws and isinstance(raws[0], str) else raws
-        for layer, raw in zip(_as_list(layers["dhcp"]), raws):
-            found.setdefault(frame, []).append(
-                TsharkDhcp(frame, layer, layers["frame"]["frame.protocols"], mf, raw))
+        for layer in _as_list(layers["dhcp"]):
+            found.setdefault(frame, []).append(TsharkDhcp(frame, layer, layers["frame"]["frame.protocols"]))
     return found
 
 
@@ -204,8 +190,6 @@ def is_tunnelled(protocols: str) -> bool:
 def compare_frame(theirs: list[TsharkDhcp], ours: list[DhcpMessage]) -> list[str]:
     if theirs and is_tunnelled(theirs[0].protocols):                    # TUNNELLED
         return [] if not ours else ["tunnelled DHCP reported by the pipeline from the outer header"]
-    if theirs and not ours and theirs[0].more_fragments:                  # UNREASSEMBLED_FIRST_FRAGMENT
-        ours = [decode_dhcp(t.payload()) for t in theirs]
     if len(theirs) != len(ours):
         return [f"tshark has {len(theirs)} DHCP messages, ours {len(ours)}"]
     return [p for t, msg in zip(theirs, ours) for p in compare(t, msg)]
@@ -215,7 +199,6 @@ def compare_frame(theirs: list[TsharkDhcp], ours: list[DhcpMessage]) -> list[str
 EXERCISED = [
     ("RFC3396_MERGE", "suricata-verify/dhcp-option-52-overload-both/input.pcap"),
     ("TSHARK_STOPS_AT_BAD_LENGTH", "ndpi/dhcp-fuzz.pcapng"),
-    ("UNREASSEMBLED_FIRST_FRAGMENT", "tcpdump/bootp_asan.pcap"),
     ("TUNNELLED", "ndpi/capwap.pcap"),
     ("HEADER_CUT", "tcpdump/rx_serviceid_oobr.pcap"),
 ]
@@ -233,8 +216,6 @@ def test_named_exception_occurs(exception, relative):
         assert len(merge_fragments(tlvs)) < len([t for t in tlvs if t not in ("00", "ff")])
     elif exception == "TSHARK_STOPS_AT_BAD_LENGTH":
         assert any(t.startswith("error:") for layer in layers for t in layer.option_tlvs())
-    elif exception == "UNREASSEMBLED_FIRST_FRAGMENT":
-        assert all(t.more_fragments for t in layers) and not ours
     elif exception == "TUNNELLED":
         tunnelled = {t.frame for t in layers if is_tunnelled(t.protocols)}
         assert tunnelled and not tunnelled & ours.keys()
