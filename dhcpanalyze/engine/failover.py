@@ -198,6 +198,7 @@ class FailoverTracker(ConnectionLife):
         ip = as_ip(opts.get("ip"))
         if len(d.outstanding) < self.s.max_outstanding:
             d.outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+        d.max_outstanding = max(d.max_outstanding, len(d.outstanding))
         chaddr = opts.get("chaddr")
         data = {"sender": rec.src, "receiver": rec.dst, "ip": ip, "status": status,
                 "xid": rec.msg.xid, "mac": hex_colon(chaddr[1:]) if chaddr else None,

@@ -32,6 +32,7 @@ class Direction:
     max_gap: float = 0.0                 # longest silence between two of its messages
     offset: float | None = None          # max(header time - capture ts): its clock vs capture
     outstanding: dict[int, Pending] = field(default_factory=dict)
+    max_outstanding: int = 0             # most BNDUPDs it had in flight at once
     window_reported: bool = False
 
     def heard(self, ts: float) -> None:
@@ -89,6 +90,16 @@ class Session:
                 "start": self.start_ts, "end": self.end_ts, "first_frame": self.start_frame,
                 "last_frame": self.last_frame, "established": self.established,
                 "end_reason": self.end_reason, "unacked_at_end": self.outstanding(),
-                "directions": {ip: {"messages": d.messages, "contacts": d.contacts,
-                                    "max_gap_s": round(d.max_gap, 3)}
-                               for ip, d in self.dirs.items()}}
+                "directions": {ip: self._direction_summary(d) for ip, d in self.dirs.items()}}
+
+    def _direction_summary(self, d: Direction) -> dict:
+        # ISC sends CONTACT after floor(partner's receive-timer / 3) s of sending nothing, and
+        # keeps at most the partner's max-unacked-bndupd updates in flight (wire §5.4, §5.5)
+        peer = self.peer_of(d.ip)
+        timer = self.rel.receive_timer.get(peer) if self.rel else None
+        return {"messages": d.messages, "contacts": d.contacts,
+                "max_gap_s": round(d.max_gap, 3),
+                "contact_interval_s": timer // 3 if timer else None,
+                "peer_receive_timer_s": timer,
+                "max_outstanding": d.max_outstanding,
+                "peer_max_unacked": self.rel.max_unacked.get(peer) if self.rel else None}

@@ -132,8 +132,18 @@ def test_link_down_at_partition_and_at_sigterm(fo_run):
 
 
 def test_real_isc_never_exceeds_the_window(fo_run):
-    # ISC keeps at most the partner's max-unacked updates in flight (wire §5.5)
+    # ISC keeps at most the partner's max-unacked updates in flight (wire §5.5), and during the
+    # first resync it fills that window exactly (bursts of 4 and of 10 in the lab)
     assert not fo_run.codes("failover.max-unacked-exceeded")
+    first = main_rel(fo_run)["sessions"][0]["directions"].values()
+    assert all(d["max_outstanding"] == d["peer_max_unacked"] for d in first)
+
+
+def test_keepalive_cadence_follows_the_partners_receive_timer(fo_run):
+    # a peer sends CONTACT after floor(partner receive-timer / 3) s of silence (wire §5.4)
+    for d in main_rel(fo_run)["sessions"][0]["directions"].values():
+        assert d["contact_interval_s"] == d["peer_receive_timer_s"] // 3
+        assert d["contacts"] > 0
 
 
 def test_every_offer_of_the_lab_list_is_in_a_transaction(lb_run):
