@@ -13,33 +13,23 @@ from . import Check
 
 class Connect(Check):
     def on_failover(self, ev, ctx) -> list:
+        d = ev.data
+        name = ev.rel.name or d.get("name") or "?"
         if ev.kind == "connect-rejected":
-            return [self._rejected(ev)]
-        if ev.kind == "disconnect":
-            return [self._disconnect(ev)]
-        return []
-
-    def _rejected(self, ev):
-        d = ev.data
-        name = ev.rel.name or d["name"] or "?"
+            what = f"rejected the failover CONNECT from {d['receiver']}"
+            code, isc_log = "failover.connect-rejected", \
+                f"Failover CONNECT to {name} rejected: {d['reason_text']}"
+        elif ev.kind == "disconnect":
+            what = f"sent DISCONNECT to {d['receiver']}"
+            code, isc_log = "failover.disconnect", \
+                f"Failover DISCONNECT from {name}: {d['reason_text']}"
+        else:
+            return []
         text = d["text"] or d["reason_text"]
-        message = (f"{d['sender']} rejected the failover CONNECT from {d['receiver']} "
-                   f"(relationship {name}): reason {d['reason']} {text!r}")
-        isc_log = f"Failover CONNECT to {name} rejected: {d['reason_text']}"
-        return make_finding("failover.connect-rejected", ev.ts, ev.frames, message,
-                            isc_log=isc_log, relationship=ev.rel.name, server=d["sender"],
-                            gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), d["reason"]))
-
-    def _disconnect(self, ev):
-        d = ev.data
-        name = ev.rel.name or "?"
-        text = d["text"] or d["reason_text"]
-        message = (f"{d['sender']} sent DISCONNECT to {d['receiver']} (relationship {name}): "
-                   f"reason {d['reason']} {text!r}")
-        isc_log = f"Failover DISCONNECT from {name}: {d['reason_text']}"
-        return make_finding("failover.disconnect", ev.ts, ev.frames, message, isc_log=isc_log,
-                            relationship=ev.rel.name, server=d["sender"],
-                            gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), d["reason"]))
+        message = f"{d['sender']} {what} (relationship {name}): reason {d['reason']} {text!r}"
+        return [make_finding(code, ev.ts, ev.frames, message, isc_log=isc_log,
+                             relationship=ev.rel.name, server=d["sender"],
+                             gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), d["reason"]))]
 
 
 CHECK = Connect
