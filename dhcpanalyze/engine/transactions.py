@@ -22,7 +22,8 @@ Outcomes:
   no-offer      DISCOVERs with no OFFER
   no-ack        a REQUEST with neither ACK nor NAK
   no-reply      an INFORM, BOOTP or leasequery request nobody answered
-  incomplete    the capture ended less than reply_timeout_s after an unanswered request
+  incomplete    the capture ended (or the table bound evicted it) less than reply_timeout_s
+                after an unanswered request
 """
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ class Transaction:
         if self.icmp:
             return "unreachable"
         waiting = self.last_request_ts is not None and now - self.last_request_ts < reply_timeout
-        if closed == "capture-end" and waiting:
+        if closed in ("capture-end", "evicted") and waiting:
             return "incomplete"
         if self.kind == "dora" and "REQUEST" not in self.msg_types:
             return "offered-only" if self.offers else "no-offer"

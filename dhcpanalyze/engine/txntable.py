@@ -103,7 +103,7 @@ class TransactionTable:
         if txn is None:
             txn = self._new(rec, view, is_client, emit)
         distinct = self._apply(txn, rec, view, is_client)
-        self._file(key, txn, rec.ts, emit)
+        self._file(key, txn)
         return Applied(txn, mtype, distinct, view)
 
     def _ends_before(self, txn: Transaction, mtype: str, is_client: bool) -> str | None:
@@ -133,7 +133,7 @@ class TransactionTable:
         self.evicted += 1
         self._close(pool.pop(key), now, "evicted", emit)
 
-    def _file(self, key: tuple, txn: Transaction, now: float, emit: list) -> None:
+    def _file(self, key: tuple, txn: Transaction) -> None:
         if txn.done_ts is not None:
             self._done[key] = txn
         else:
