@@ -14,9 +14,10 @@ from dhcpanalyze.reports.events import (
 from dhcpanalyze.reports.style import TextOptions
 from dhcpanalyze.reports.table import Column, SpooledTable
 from dhcpanalyze.reports.text_failover import failover_section
+from dhcpanalyze.reports.text_findings import FindingGroups, findings_section
 from dhcpanalyze.reports.text_tables import (
-    LEASE_COLUMNS, TRANSACTION_COLUMNS, FindingGroups, findings_section, lease_cells,
-    leases_section, transaction_cells, transactions_section)
+    LEASE_COLUMNS, TRANSACTION_COLUMNS, lease_cells, leases_section, transaction_cells,
+    transactions_section)
 
 
 class Collected:

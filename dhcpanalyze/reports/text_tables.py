@@ -3,16 +3,13 @@
 Transactions read like a DHCP log with the answer attached: who asked, what was said, who
 offered, who answered, who should have answered under the load-balancing split, how long the
 server took (DELAY: DISCOVER->OFFER / REQUEST->ACK in ms) and the outcome.
-Findings are grouped by severity (errors first), each with its explanation and, where there is
-one, the line ISC dhcpd writes to syslog for the same problem, so the operator can match them.
+(Findings are in text_findings.py.)
 """
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 
 from dhcpanalyze.reports import fmt, table
-from dhcpanalyze.reports.events import Spool, severity_rank
 from dhcpanalyze.reports.style import TextOptions
 from dhcpanalyze.reports.table import Column, SpooledTable
 
@@ -25,8 +22,6 @@ TRANSACTION_COLUMNS = [
 LEASE_COLUMNS = [
     Column("ADDRESS"), Column("MAC"), Column("HOSTNAME", flex=4, drop=2), Column("STARTS", drop=3),
     Column("ENDS"), Column("SERVER"), Column("STATE", drop=1), Column("REPLICATED")]
-WRAP_PIPE = 100             # explanation width when stdout is not a terminal
-FRAMES_SHOWN = 8            # a finding's frame list is cut after this many in text
 
 
 def transactions_section(rows: SpooledTable, options: TextOptions,
@@ -101,68 +96,3 @@ def lease_cells(lease: dict) -> list[str]:
 def _when(ts: object) -> str:
     """Lease times with the date: a lease usually ends after the capture does."""
     return fmt.iso_time(ts)[:19].replace("T", " ") if isinstance(ts, (int, float)) else fmt.EMPTY
-
-
-class FindingGroups:
-    """Findings parked by severity as they arrive, so each group prints in one pass."""
-
-    def __init__(self) -> None:
-        self.groups: dict[str, Spool] = {}
-
-    def add(self, finding: dict) -> None:
-        severity = str(finding.get("severity", "unknown")).lower()
-        if severity not in self.groups:
-            self.groups[severity] = Spool()
-        self.groups[severity].append(finding)
-
-    def ordered(self) -> list[tuple[str, Spool]]:
-        """Most severe first; unknown severities last, by name."""
-        return sorted(self.groups.items(), key=lambda kv: (severity_rank(kv[0]), kv[0]))
-
-    def close(self) -> None:
-        for spool in self.groups.values():
-            spool.close()
-
-
-def findings_section(findings: FindingGroups, options: TextOptions,
-                     multi_day: bool) -> Iterator[str]:
-    yield ""
-    groups = findings.ordered()
-    if not groups:
-        yield options.palette.heading("Findings: none")
-        return
-    summary = ", ".join(f"{len(spool)} {severity}" for severity, spool in groups)
-    yield options.palette.heading(f"Findings ({summary})")
-    for severity, spool in groups:
-        yield f"  {options.palette.severity(severity.upper(), severity)}"
-        for finding in spool:
-            yield from _finding(finding, options, multi_day)
-
-
-def _finding(f: dict, options: TextOptions, multi_day: bool) -> Iterator[str]:
-    frames = f.get("frames") or []
-    shown = ",".join(str(n) for n in frames[:FRAMES_SHOWN])
-    if len(frames) > FRAMES_SHOWN:
-        shown += f",... ({len(frames)} frames)"
-    where = f"  frames {shown}" if frames else ""
-    headline = f"{fmt.clock(f.get('ts'), multi_day)}  {fmt.safe(f.get('code'))}{where}"
-    width = (options.width or WRAP_PIPE) - 6
-    yield from _wrapped(headline, width + 2, indent="    ")
-    yield from _wrapped(fmt.safe(f.get("message")), width)
-    if f.get("explanation"):
-        yield from _wrapped(fmt.safe(f.get("explanation")), width)
-    for log_line in _isc_log(f):
-        yield from _wrapped("ISC log: " + fmt.safe(log_line), width)
-
-
-def _isc_log(f: dict) -> list:
-    value = f.get("isc_log")
-    if not value:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _wrapped(text: str, width: int, indent: str = "      ") -> Iterator[str]:
-    for part in textwrap.wrap(text, max(width, 20), break_on_hyphens=False) or [""]:
-        yield indent + part
-
