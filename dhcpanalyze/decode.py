@@ -82,7 +82,9 @@ class Decoder:
             elif proto != ICMP or len(data) <= off + ihl or data[off + ihl] not in ICMP_ERRORS:
                 continue
             self.last_ts = ts
-            yield from self._ipv4(base + number, ts, data, off, linktype, wirelen)
+            records = self._ipv4(base + number, ts, data, off, linktype, wirelen)
+            if records:
+                yield from records
         self.frame = self.frames_read = base + max(number, capture.records)
         for issue in capture.issues:
             yield CaptureIssue(self.frame, self.last_ts, f"{path}: {issue}")
@@ -94,12 +96,12 @@ class Decoder:
     # -- IPv4 and above -------------------------------------------------------------------------
 
     def _ipv4(self, frame: int, ts: float, data: bytes, off: int, linktype: int, wirelen: int
-              ) -> Iterator[Record]:
+              ) -> list[Record]:
+        """Records from one IPv4 packet (a list: most packets give one record, some none or several)."""
         ihl = (data[off] & 0x0F) * 4
         total = (data[off + 2] << 8) | data[off + 3]
         if data[off] >> 4 != 4 or ihl < 20 or total < ihl:
-            yield CaptureIssue(frame, ts, f"frame {frame}: malformed IPv4 header (ihl {ihl}, length {total})")
-            return
+            return [CaptureIssue(frame, ts, f"frame {frame}: malformed IPv4 header (ihl {ihl}, length {total})")]
         cut = off + total > len(data)
         packet = data[off:off + total]
         frag = (data[off + 6] << 8) | data[off + 7]
@@ -108,22 +110,19 @@ class Decoder:
             # reassembled, so it is decoded below as far as it goes, like tshark does.
             whole = self.defrag.add(ts, bytes(packet[:ihl]), bytes(packet[ihl:]), frag)
             if whole is None:
-                return
+                return []
             packet, cut = whole, False
         src, dst, proto = _ntoa(packet[12:16]), _ntoa(packet[16:20]), packet[9]
         l4 = packet[ihl:]
         raw = bytes(data) if self.opts.keep_raw else b""
         eth_src = data[6:12].hex(":") if linktype == LINKTYPE_ETHERNET else None
+        if proto == TCP:
+            return self._tcp(frame, ts, src, dst, l4, raw)
         if proto == UDP:
             record = self._udp(frame, ts, src, dst, l4, cut, wirelen - len(data), raw, eth_src)
-            if record is not None:
-                yield record
-        elif proto == TCP:
-            yield from self._tcp(frame, ts, src, dst, l4, raw)
         else:
             record = self._icmp(frame, ts, src, l4, raw)
-            if record is not None:
-                yield record
+        return [] if record is None else [record]
 
     def _udp(self, frame: int, ts: float, src: str, dst: str, l4: bytes, cut: bool, lost: int,
              raw: bytes, eth_src: str | None) -> DhcpRecord | None:
@@ -160,16 +159,14 @@ class Decoder:
         return DhcpRecord(frame, ts, _ntoa(inner[12:16]), sport, _ntoa(inner[16:20]), dport, msg,
                           IcmpQuote(icmp_type, code, sender), None, raw)
 
-    def _tcp(self, frame: int, ts: float, src: str, dst: str, l4: bytes, raw: bytes) -> Iterator[Record]:
+    def _tcp(self, frame: int, ts: float, src: str, dst: str, l4: bytes, raw: bytes) -> list[Record]:
         if len(l4) < 20:
-            return
+            return []
         sport, dport, seq = struct.unpack_from("!HHI", l4, 0)
         if sport not in self.opts.failover_ports and dport not in self.opts.failover_ports:
-            return
-        hlen = (l4[12] >> 4) * 4
-        flags = l4[13]
-        for item in self.streams.feed(frame, ts, src, sport, dst, dport, seq, flags, bytes(l4[hlen:])):
-            yield self._stream_record(src, sport, dst, dport, item, raw)
+            return []
+        items = self.streams.feed(frame, ts, src, sport, dst, dport, seq, l4[13], l4[(l4[12] >> 4) * 4:])
+        return [self._stream_record(src, sport, dst, dport, item, raw) for item in items]
 
     @staticmethod
     def _stream_record(src: str, sport: int, dst: str, dport: int, item, raw: bytes) -> Record:

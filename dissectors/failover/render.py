@@ -34,7 +34,7 @@ def _connect(msg: FailoverMessage) -> list[str]:
     parts = _reject(msg, "REJECT")
     if (name := msg.get("relationship-name")) is not None:
         parts.append(_quoted(name))
-    if (mclt := msg.get("MCLT")) is not None:
+    if (mclt := msg.get("mclt")) is not None:
         parts.append(f"mclt {mclt}")
     hba = msg.get("hash-bucket-assignment")
     if isinstance(hba, dict):
@@ -45,11 +45,11 @@ def _connect(msg: FailoverMessage) -> list[str]:
 
 
 def _binding(msg: FailoverMessage) -> list[str]:
-    parts = [str(v) for v in (msg.get("assigned-IP-address"), msg.get("binding-status")) if v is not None]
+    parts = [str(v) for v in (msg.get("assigned-ip-address"), msg.get("binding-status")) if v is not None]
     hw = msg.get("client-hardware-address")
     if isinstance(hw, dict):
         parts.append(hw["mac"])
-    flags = msg.get("IP-flags")
+    flags = msg.get("ip-flags")
     if isinstance(flags, dict) and flags["names"]:
         parts.append("flags " + ",".join(flags["names"]))
     return parts + _reject(msg, "REJECT")

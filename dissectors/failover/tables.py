@@ -33,20 +33,20 @@ LEGACY_MESSAGE_TYPES = {**MESSAGE_TYPES, 7: "UPDREQ", 9: "UPDREQALL"}
 # draft-12 §12 numbering, ISC 4.4 server/stables.c sizes (failover-wire.md §3).
 OPTIONS = {
     1: OptionSpec("addresses-transferred", "u32", 4),
-    2: OptionSpec("assigned-IP-address", "ipv4", 4),
+    2: OptionSpec("assigned-ip-address", "ipv4", 4),
     3: OptionSpec("binding-status", "binding-status", 1),
     4: OptionSpec("client-identifier", "client-id"),
     5: OptionSpec("client-hardware-address", "chaddr"),
     6: OptionSpec("client-last-transaction-time", "time", 4),
     7: OptionSpec("client-reply-options", "bytes"),
     8: OptionSpec("client-request-options", "bytes"),
-    9: OptionSpec("DDNS", "ddns"),
+    9: OptionSpec("ddns", "ddns"),
     10: OptionSpec("delayed-service", "u8", 1),
     11: OptionSpec("hash-bucket-assignment", "hba", 32),
-    12: OptionSpec("IP-flags", "ip-flags", 2),
+    12: OptionSpec("ip-flags", "ip-flags", 2),
     13: OptionSpec("lease-expiration-time", "time", 4),
     14: OptionSpec("max-unacked-bndupd", "u32", 4),
-    15: OptionSpec("MCLT", "u32", 4),
+    15: OptionSpec("mclt", "u32", 4),
     16: OptionSpec("message", "text"),
     17: OptionSpec("message-digest", "bytes"),
     18: OptionSpec("potential-expiration-time", "time", 4),
@@ -57,17 +57,17 @@ OPTIONS = {
     23: OptionSpec("server-flags", "server-flags", 1),
     24: OptionSpec("server-state", "server-state", 1),
     25: OptionSpec("start-time-of-state", "time", 4),
-    26: OptionSpec("TLS-reply", "tls-reply", 1),
-    27: OptionSpec("TLS-request", "tls-request", 1),
+    26: OptionSpec("tls-reply", "tls-reply", 1),
+    27: OptionSpec("tls-request", "tls-request", 1),
     28: OptionSpec("vendor-class-identifier", "text"),
     29: OptionSpec("vendor-specific-options", "bytes"),
 }
 
 # ISC 3.0.x numbering, tag v3_0_7 includes/failover.h + server/stables.c ft_options (12 and 22 undefined).
-# 3.0.x sent TLS-request as two bytes and accepted an HBA of any length.
+# 3.0.x sent tls-request as two bytes and accepted an HBA of any length.
 LEGACY_OPTIONS = {
     1: OPTIONS[3], 2: OPTIONS[2],
-    3: OptionSpec("sending-server-IP-address", "ipv4", 4),
+    3: OptionSpec("sending-server-ip-address", "ipv4", 4),
     4: OPTIONS[1], 5: OPTIONS[4], 6: OPTIONS[5], 7: OPTIONS[9], 8: OPTIONS[21], 9: OPTIONS[16],
     10: OPTIONS[15], 11: OPTIONS[28], 13: OPTIONS[13], 14: OPTIONS[18],
     15: OptionSpec("grace-expiration-time", "time", 4),
@@ -75,7 +75,7 @@ LEGACY_OPTIONS = {
     23: OPTIONS[19],
     24: OptionSpec("hash-bucket-assignment", "hba"),
     25: OPTIONS[17], 26: OPTIONS[20],
-    27: OptionSpec("TLS-request", "tls-request", 2),
+    27: OptionSpec("tls-request", "tls-request", 2),
     28: OPTIONS[26], 29: OPTIONS[8], 30: OPTIONS[7],
 }
 
@@ -114,7 +114,7 @@ LEGACY_REJECT_REASONS = {
     19: "hash-bucket-assignment-conflict", 254: "unknown",
 }
 
-# ISC 4.x 16-bit IP-flags: bits counted from the LSB as the draft text says (tshark uses 0x80/0x40).
+# ISC 4.x 16-bit ip-flags: bits counted from the LSB as the draft text says (tshark uses 0x80/0x40).
 IP_FLAGS = {0x0001: "RESERVED", 0x0002: "BOOTP"}
 SERVER_FLAGS = {0x01: "STARTUP"}                       # draft-12 §12 (option 23)
 TLS_REQUEST = {0: "none", 1: "desired", 2: "required"}  # draft-12 §12 (option 27)

@@ -43,7 +43,7 @@ CONNECT = hexb(
     "0013 0004 0000000f",                  # 19 receive-timer 15
     "001c 000c", b"isc-4.4.3-P1".hex(),    # 28 vendor-class-identifier
     "0014 0001 01",                        # 20 protocol-version 1
-    "001b 0001 00",                        # 27 TLS-request 0
+    "001b 0001 00",                        # 27 tls-request 0
     "000f 0004 0000003c",                  # 15 MCLT 60
     "000b 0020", "ff" * 16, "00" * 16,     # 11 hash-bucket-assignment, split 128
 )
@@ -54,7 +54,7 @@ STATE = hexb("001e 0a 0c", T, "00000000",  # length 30, STATE, poffset 12, time,
              "0019 0004 6b0a9dfb")         # 25 start-time-of-state
 
 BNDUPD_ACTIVE = hexb("004f 03 0c", T, "0000004b",   # length 79, BNDUPD, xid 0x4b
-                     "0002 0004 0a630076",          # 2 assigned-IP-address 10.99.0.118
+                     "0002 0004 0a630076",          # 2 assigned-ip-address 10.99.0.118
                      "0003 0001 02",                # 3 binding-status ACTIVE
                      "0004 0007 01020000000001",    # 4 client-identifier: type 1 + MAC (DHCP option 61)
                      "0005 0007 01020000000001",    # 5 client-hardware-address: htype 1 + MAC
@@ -64,7 +64,7 @@ BNDUPD_ACTIVE = hexb("004f 03 0c", T, "0000004b",   # length 79, BNDUPD, xid 0x4
                      "0006 0004 6b0a9e64")          # 6 client-last-transaction-time
 
 BNDACK_REJECT = hexb("0052 04 0c", T, "00000004",   # length 82, BNDACK, xid 4 (echoes the BNDUPD)
-                     "0002 0004 0a630064",          # 2 assigned-IP-address 10.99.0.100
+                     "0002 0004 0a630064",          # 2 assigned-ip-address 10.99.0.100
                      "0015 0001 10",                # 21 reject-reason 16 less critical
                      "0010 0035", b"incoming update is less critical than outgoing update".hex())
 
@@ -83,12 +83,12 @@ def test_connect_header_and_every_option():
         108, 5, "CONNECT", 12, 1795857918, 0)
     assert [(o.code, o.name) for o in msg.options] == [
         (22, "relationship-name"), (14, "max-unacked-bndupd"), (19, "receive-timer"),
-        (28, "vendor-class-identifier"), (20, "protocol-version"), (27, "TLS-request"), (15, "MCLT"),
+        (28, "vendor-class-identifier"), (20, "protocol-version"), (27, "tls-request"), (15, "mclt"),
         (11, "hash-bucket-assignment")]
     assert msg.get("relationship-name") == "fo-lab"
-    assert msg.get("max-unacked-bndupd") == 10 and msg.get("receive-timer") == 15 and msg.get("MCLT") == 60
+    assert msg.get("max-unacked-bndupd") == 10 and msg.get("receive-timer") == 15 and msg.get("mclt") == 60
     assert msg.get("vendor-class-identifier") == "isc-4.4.3-P1"
-    assert msg.get("protocol-version") == 1 and msg.get("TLS-request") == "none"
+    assert msg.get("protocol-version") == 1 and msg.get("tls-request") == "none"
     assert msg.get("hash-bucket-assignment") == {"split": 128, "primary_buckets": 128,
                                                  "hex": "ff" * 16 + "00" * 16}
     assert msg.issues == [] and msg.legacy is False and msg.extra_header == b""
@@ -104,7 +104,7 @@ def test_state_with_startup_flag():
 
 def test_active_bndupd_times_and_client_identity():
     msg = decode_failover(BNDUPD_ACTIVE)
-    assert msg.get("assigned-IP-address") == "10.99.0.118" and msg.get("binding-status") == "ACTIVE"
+    assert msg.get("assigned-ip-address") == "10.99.0.118" and msg.get("binding-status") == "ACTIVE"
     assert msg.get("client-hardware-address") == {"htype": 1, "mac": "02:00:00:00:00:01"}
     assert msg.get("lease-expiration-time") == 0x6B0A9EA0
     assert msg.get("client-last-transaction-time") == 0x6B0A9E64
@@ -154,9 +154,9 @@ def test_tshark_wrong_type_7_is_updreqall_and_9_is_updreq():
 def test_tshark_wrong_ip_flags_reserved_is_bit_0x0001():
     # tshark masks 0x80/0x40 and shows an ISC reserved lease as "Reserved: False, MBZ: 0x01".
     reserved = decode_failover(message(3, opt(2, hexb("0a630065")) + opt(12, hexb("0001"))))
-    assert reserved.get("IP-flags") == {"value": 1, "names": ["RESERVED"]}
+    assert reserved.get("ip-flags") == {"value": 1, "names": ["RESERVED"]}
     bootp = decode_failover(message(3, opt(2, hexb("0a630065")) + opt(12, hexb("0002"))))
-    assert bootp.get("IP-flags") == {"value": 2, "names": ["BOOTP"]}
+    assert bootp.get("ip-flags") == {"value": 2, "names": ["BOOTP"]}
     assert "flags RESERVED" in summary(reserved)
 
 
@@ -206,20 +206,20 @@ def test_extra_header_bytes_are_skipped_like_isc_does():
 
 def test_ddns_name_as_dns_labels_or_text():
     labels = decode_failover(message(3, opt(9, hexb("0001") + b"\x04host\x03lab\x00")))
-    assert labels.get("DDNS") == {"flags": 1, "names": ["C"], "fqdn": "host.lab"}
+    assert labels.get("ddns") == {"flags": 1, "names": ["C"], "fqdn": "host.lab"}
     text = decode_failover(message(3, opt(9, hexb("0003") + b"host.lab")))
-    assert text.get("DDNS") == {"flags": 3, "names": ["C", "A"], "fqdn": "host.lab"}
+    assert text.get("ddns") == {"flags": 3, "names": ["C", "A"], "fqdn": "host.lab"}
 
 
 # --- ISC 3.0.x numbering -------------------------------------------------------------------------
 
 LEGACY_CONNECT = message(5, b"".join((
-    opt(3, hexb("0a630001")),              # 3 sending-server-IP-address (3.0.x only)
+    opt(3, hexb("0a630001")),              # 3 sending-server-ip-address (3.0.x only)
     opt(21, hexb("0000000a")),             # 21 max-unacked-bndupd (draft-12: 14)
     opt(23, hexb("0000000f")),             # 23 receive-timer (draft-12: 19)
     opt(11, b"isc-V3.0.7"),                # 11 vendor-class (draft-12: 11 is the HBA)
     opt(26, b"\x01"),                      # 26 protocol-version (draft-12: 20)
-    opt(27, b"\x00\x00"),                  # 27 TLS-request, two bytes in 3.0.x
+    opt(27, b"\x00\x00"),                  # 27 tls-request, two bytes in 3.0.x
     opt(10, hexb("0000003c")),             # 10 MCLT (draft-12: 15)
     opt(24, b"\xff" * 16 + b"\x00" * 16),  # 24 HBA (draft-12: 11)
 )))
@@ -229,9 +229,9 @@ def test_legacy_connect_is_detected_and_mapped_to_draft12_names():
     msg = decode_failover(LEGACY_CONNECT)
     assert msg.legacy is True and msg.issues == []
     assert msg.get("vendor-class-identifier") == "isc-V3.0.7"
-    assert (msg.get("MCLT"), msg.get("max-unacked-bndupd"), msg.get("receive-timer")) == (60, 10, 15)
+    assert (msg.get("mclt"), msg.get("max-unacked-bndupd"), msg.get("receive-timer")) == (60, 10, 15)
     assert msg.get("hash-bucket-assignment")["split"] == 128
-    assert msg.get("sending-server-IP-address") == "10.99.0.1"
+    assert msg.get("sending-server-ip-address") == "10.99.0.1"
     assert "[ISC 3.0.x]" in summary(msg)
 
 
@@ -260,22 +260,22 @@ MALFORMED = [
     ("trailing-bytes", STATE + b"\x00\x00", "2 bytes after the message end",
      ["server-state", "server-flags", "start-time-of-state"]),
     ("option-past-message", hexb("001a 04 0c", T, "00000004", "0002 0004 0a630064", "0010 0010 6869"),
-     "option 16 at offset 20: length 16 runs past the message end", ["assigned-IP-address", "message"]),
+     "option 16 at offset 20: length 16 runs past the message end", ["assigned-ip-address", "message"]),
     ("option-header-truncated", hexb("000e 0b 0c", T, "00000001", "0018"),
      "option header truncated at offset 12", []),
     ("wrong-fixed-length-state", message(10, opt(24, b"\x00\x02")), "option 24 server-state: length 2, expected 1",
      ["server-state"]),
     ("wrong-fixed-length-hba", message(5, opt(11, b"\xff" * 16)),
      "option 11 hash-bucket-assignment: length 16, expected 32", ["hash-bucket-assignment"]),
-    ("ip-flags-one-byte", message(3, opt(12, b"\x01")), "option 12 IP-flags: length 1, expected 2", ["IP-flags"]),
+    ("ip-flags-one-byte", message(3, opt(12, b"\x01")), "option 12 ip-flags: length 1, expected 2", ["ip-flags"]),
     ("duplicate-option", message(3, opt(2, hexb("0a630064")) + opt(3, b"\x01") + opt(2, hexb("0a630065"))),
-     "duplicate option 2 assigned-IP-address", ["assigned-IP-address", "binding-status", "assigned-IP-address"]),
+     "duplicate option 2 assigned-ip-address", ["assigned-ip-address", "binding-status", "assigned-ip-address"]),
     ("poffset-below-12", message(10, opt(24, b"\x02"), poffset=8), "payload offset 8 is below", ["server-state"]),
     ("poffset-past-end", message(11, poffset=40), "payload offset 40 runs past the message end", []),
     ("unknown-type", message(200, opt(24, b"\x02")), "unknown message type 200", ["server-state"]),
     ("type-zero", message(0), "unknown message type 0", []),
     ("chaddr-empty", message(3, opt(5, b"")), "option 5 client-hardware-address: undecodable", ["client-hardware-address"]),
-    ("ddns-short", message(3, opt(9, b"\x01")), "option 9 DDNS: undecodable", ["DDNS"]),
+    ("ddns-short", message(3, opt(9, b"\x01")), "option 9 ddns: undecodable", ["ddns"]),
 ]
 
 

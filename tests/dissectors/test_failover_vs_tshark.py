@@ -192,12 +192,12 @@ def test_tshark_swaps_the_7_9_labels_and_has_no_state_254(tshark):
 
 def test_ip_flags_reserved_lease_is_reserved_here_and_not_in_tshark(tshark):
     # fo-capture frame 514: a BNDUPD for an infinite-lease reservation (dhcpd "Infinite-leasetime
-    # reservation made"), IP-flags 0x0001.
+    # reservation made"), ip-flags 0x0001.
     path = CORPUS / "fo-capture.pcap"
     if not path.exists():
         pytest.skip("shared corpus not present")
     theirs = run_tshark(path)[514]
     assert theirs["dhcpfo.ipflags"] == ["0x0001"] and theirs["dhcpfo.ipflags.reserved"] == ["0"]
-    flags = [rec.msg.get("IP-flags") for rec in iter_records([str(path)])
+    flags = [rec.msg.get("ip-flags") for rec in iter_records([str(path)])
              if isinstance(rec, FailoverRecord) and rec.frame == 514]
     assert flags == [{"value": 1, "names": ["RESERVED"]}]
