@@ -36,5 +36,3 @@ def decode_text(raw: bytes) -> str:
     except UnicodeDecodeError:
         return raw.decode("latin-1")
 
-
-bytes_to_text = decode_text

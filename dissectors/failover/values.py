@@ -11,7 +11,7 @@ from typing import Callable
 
 from dissectors.failover import tables
 from dissectors.failover.tables import Era
-from dissectors.text import bytes_to_text
+from dissectors.text import decode_text
 
 
 def _uint(raw: bytes, era: Era) -> int:
@@ -28,7 +28,7 @@ def _hex(raw: bytes, era: Era) -> str:
 
 def _text(raw: bytes, era: Era) -> str:
     # Failover text options are not NUL-terminated (failover-wire.md §3, options 16/22/28).
-    return bytes_to_text(raw)
+    return decode_text(raw)
 
 
 def colon_hex(raw: bytes) -> str:
@@ -111,7 +111,7 @@ def dns_name(raw: bytes) -> str | None:
         size = raw[pos]
         if size > 63 or pos + 1 + size > len(raw):
             return None
-        labels.append(bytes_to_text(raw[pos + 1:pos + 1 + size]))
+        labels.append(decode_text(raw[pos + 1:pos + 1 + size]))
         pos += 1 + size
     return ".".join(labels) if pos >= len(raw) - 1 and labels else None
 
@@ -123,7 +123,7 @@ def _ddns(raw: bytes, era: Era) -> dict:
     flags, name = int.from_bytes(raw[:2], "big"), raw[2:]
     fqdn = dns_name(name)
     return {"flags": flags, "names": flag_names(flags, tables.DDNS_FLAGS),
-            "fqdn": fqdn if fqdn is not None else bytes_to_text(name)}
+            "fqdn": fqdn if fqdn is not None else decode_text(name)}
 
 
 DECODERS: dict[str, Callable[[bytes, Era], object]] = {
