@@ -11,7 +11,8 @@ every packet, so a transaction cut by --since is still whole). What each filter 
   on the finding (`client`/`mac`, `ip`/`address`/`yiaddr`, `server`/`servers`) or a frame shared
   with a transaction the filter selected (such findings are held back until the end);
 - servers and failover relationships: only --server selects among them (they are context for the
-  other filters); the capture summary is never filtered.
+  other filters); --since/--until cut a relationship's state timeline (its counts stay whole);
+  the capture summary is never filtered.
 """
 from __future__ import annotations
 
@@ -158,12 +159,20 @@ def apply(flt: ReportFilter, events: Iterable[Event]) -> Iterator[Event]:
             if _selects(flt, kind, obj):
                 if kind == TRANSACTION and flt.has_subject:
                     selected_frames.update(obj.get("frames") or ())
-                yield kind, obj
+                yield kind, (_states_in_window(flt, obj) if kind == FAILOVER else obj)
         for finding in waiting:              # every transaction is known now
             if selected_frames.intersection(finding.get("frames") or ()):
                 yield FINDING, finding
     finally:
         waiting.close()
+
+
+def _states_in_window(flt: ReportFilter, rel: dict) -> dict:
+    """The relationship with its state timeline cut to [since, until] (a copy; counts stay)."""
+    states = rel.get("states")
+    if (flt.since is None and flt.until is None) or not isinstance(states, list):
+        return rel
+    return {**rel, "states": [st for st in states if flt.overlaps(st.get("ts"), st.get("ts"))]}
 
 
 def _selects(flt: ReportFilter, kind: str, obj: dict) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dhcpanalyze.cli import main
-from tests.conftest import ROOT, SAMPLES, corpus_file
+from tests.conftest import SAMPLES, corpus_file
 from tests.reports.contract import empty_report
 
 PRIMARY, SECONDARY = "192.168.100.2", "192.168.100.3"
@@ -218,5 +218,13 @@ def _hostile_discover_pcap(hostname: bytes) -> bytes:
     return header + struct.pack("<IIII", 1795857700, 0, len(frame), len(frame)) + frame
 
 
-def test_root_is_the_checkout() -> None:
-    assert (ROOT / "dhcpanalyze" / "commands" / "report.py").exists()
+
+def test_truncated_capture_reports_what_was_read(capsys, tmp_path: Path) -> None:
+    path, _ = sample("seed")
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(Path(path).read_bytes()[:3000])
+    code, out, err = report(capsys, "--format", "csv", "--csv-table", "servers", str(cut))
+    assert code == 0
+    assert err.startswith(f"dhcpanalyze report: {cut}: record ") and "truncated" in err
+    assert err.count("\n") == 1
+    assert out.startswith("ip,role,offers,acks,naks\n192.168.100.2,primary,")

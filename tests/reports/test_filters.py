@@ -102,6 +102,13 @@ def test_time_window_keeps_overlapping_transactions_and_findings_inside() -> Non
     assert got["lease"] == ["192.168.100.150"]         # .125 ended at +70.25
 
 
+def test_time_window_cuts_the_state_timeline_only() -> None:
+    flt = ReportFilter(since=T0 + 1.8, until=T0 + 30)
+    rel = next(obj for kind, obj in apply(flt, document_events(seed_doc())) if kind == "failover")
+    assert [st["frame"] for st in rel["states"]] == [14]
+    assert rel["binding_updates"] == seed_doc()["failover"][0]["binding_updates"]
+
+
 def test_since_alone_and_until_alone() -> None:
     assert kept(ReportFilter(since=T0 + 100))["transaction"] == [7]
     assert kept(ReportFilter(until=T0 + 10))["transaction"] == [2244309520]
