@@ -228,3 +228,25 @@ def test_truncated_capture_reports_what_was_read(capsys, tmp_path: Path) -> None
     assert err.startswith(f"dhcpanalyze report: {cut}: record ") and "truncated" in err
     assert err.count("\n") == 1
     assert out.startswith("ip,role,offers,acks,naks\n192.168.100.2,primary,")
+
+
+def test_servers_option_reaches_the_engine(capsys) -> None:
+    path, _ = sample("seed")
+    unknown = [f for f in jsonl(capsys, path).get("finding", [])
+               if f["code"] == "dhcp.unknown-server"]
+    assert unknown == []
+    unknown = [f for f in jsonl(capsys, "--servers", PRIMARY, path)["finding"]
+               if f["code"] == "dhcp.unknown-server"]
+    assert unknown and all(SECONDARY in f["message"] for f in unknown)
+
+
+def test_lb_max_secs_gives_the_designated_server(capsys) -> None:
+    # the lab computed each client's RFC 3074 bucket and the peer its split designates
+    path, facts = sample("many")
+    peer = {"primary": PRIMARY, "secondary": SECONDARY}
+    designated = {c["mac"]: peer[c["designated"]] for c in facts["clients"].values()}
+    doras = [t for t in jsonl(capsys, "--lb-max-secs", "3", path)["transaction"]
+             if t["kind"] == "dora" and t["client"]["mac"] in designated]
+    assert {t["client"]["mac"] for t in doras} == set(designated)
+    for t in doras:
+        assert t["expected_server"] == designated[t["client"]["mac"]], t["client"]["mac"]
