@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
 from dhcpanalyze.decode import CaptureError
@@ -18,6 +19,8 @@ from dhcpanalyze.reports.csvout import TABLES
 from dhcpanalyze.reports.events import SEVERITIES, FindingTally
 from dhcpanalyze.reports.progress import Progress
 from dissectors.text import escape_text
+
+T = TypeVar("T")
 
 EPILOG = """\
 filters select transactions, leases and findings (--server also selects servers and failover
@@ -68,9 +71,9 @@ def _add_engine_arguments(p: argparse.ArgumentParser) -> None:
                    help="the DHCP servers that should answer; others are reported as unknown")
 
 
-def _arg(parse):
-    """An argparse type from a parser raising ValueError, keeping its message for the usage error."""
-    def convert(text: str):
+def _arg(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from a parser that raises ValueError, keeping its message for usage."""
+    def convert(text: str) -> T:
         try:
             return parse(text)
         except ValueError as exc:
