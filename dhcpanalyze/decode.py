@@ -115,10 +115,10 @@ class Decoder:
         src, dst, proto = _ntoa(packet[12:16]), _ntoa(packet[16:20]), packet[9]
         l4 = packet[ihl:]
         raw = bytes(data) if self.opts.keep_raw else b""
-        eth_src = data[6:12].hex(":") if linktype == LINKTYPE_ETHERNET else None
         if proto == TCP:
             return self._tcp(frame, ts, src, dst, l4, raw)
         if proto == UDP:
+            eth_src = data[6:12].hex(":") if linktype == LINKTYPE_ETHERNET else None
             record = self._udp(frame, ts, src, dst, l4, cut, wirelen - len(data), raw, eth_src)
         else:
             record = self._icmp(frame, ts, src, l4, raw)

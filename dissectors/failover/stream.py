@@ -129,7 +129,7 @@ class FailoverStreams:
 
     def _connection(self, key: Endpoints, frame: int, ts: float) -> _Connection:
         src, sport, dst, dport = key
-        ckey = tuple(sorted(((src, sport), (dst, dport))))
+        ckey = key if (src, sport) < (dst, dport) else (dst, dport, src, sport)   # one key per connection
         conn = self._conns.get(ckey)
         if conn is None:
             if len(self._conns) >= self.limits.max_connections:
