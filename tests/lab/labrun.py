@@ -1,5 +1,6 @@
-"""A lab run as the checks see it: the capture decoded by `dhcpanalyze packets --format jsonl` (the
-real CLI, in a subprocess) beside what the real programs wrote in their own logs and scenario.json.
+"""A lab run as the checks see it: the capture decoded by `dhcpanalyze packets --format jsonl` and
+analysed by `dhcpanalyze report --format json` (the real CLI, in a subprocess, as a user runs it)
+beside what the real programs wrote in their own logs and scenario.json.
 
 Serves the committed samples (samples/<scenario>.pcap + samples/<scenario>/) and live runs alike.
 """
@@ -19,6 +20,8 @@ SAMPLES = REPO / "samples"
 LAB = SAMPLES / "lab" / "lab.py"
 SCENARIOS = ("seed", "skew", "relay", "many", "interrupt")
 SERVER_LOGS = {"primary": "dhcpd-primary.log", "secondary": "dhcpd-secondary.log"}
+SERVER_CONFIGS = {"primary": "dhcpd-primary.conf", "secondary": "dhcpd-secondary.conf"}
+LB_MAX_SECS = re.compile(r"^\s*load balance max seconds (\d+);", re.MULTILINE)
 
 # failover-wire.md §4.1: the names ISC logs (`I move from A to B`) and the server-state on the wire
 ISC_STATE_CODES = {
@@ -36,6 +39,46 @@ def decode(pcap: Path) -> tuple[dict, ...]:
     assert done.returncode == 0, f"packets exited {done.returncode}: {done.stderr[-2000:]}"
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     return tuple(json.loads(line) for line in done.stdout.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `dhcpanalyze report --format json --fail-on error` printed for a capture, and its exit."""
+
+    doc: dict
+    exit_code: int
+
+    @property
+    def transactions(self) -> list[dict]:
+        return self.doc["transactions"]
+
+    @property
+    def findings(self) -> list[dict]:
+        return self.doc["findings"]
+
+    def codes(self, code: str) -> list[dict]:
+        return [f for f in self.findings if f["code"] == code]
+
+    def of_client(self, mac: str) -> list[dict]:
+        return [t for t in self.transactions if t["client"]["mac"] == mac]
+
+    def acks(self) -> list[dict]:
+        """Transactions that ended with an ACK, in the order of their ACKs."""
+        done = [t for t in self.transactions if t["outcome"] in ("ack", "declined")]
+        return sorted(done, key=lambda t: t["end"])
+
+
+@functools.lru_cache(maxsize=None)
+def report(pcap: Path, lb_max_secs: int | None) -> Report:
+    """`dhcpanalyze report --format json --fail-on error [--lb-max-secs N] pcap`: exit 0, or 1
+    when an error finding is reported; never a traceback."""
+    option = [] if lb_max_secs is None else ["--lb-max-secs", str(lb_max_secs)]
+    done = subprocess.run([sys.executable, "-m", "dhcpanalyze", "report", "--format", "json",
+                           "--fail-on", "error", *option, str(pcap)],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert done.returncode in (0, 1), f"report exited {done.returncode}: {done.stderr[-2000:]}"
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return Report(json.loads(done.stdout), done.returncode)
 
 
 def hex_ip(address: str) -> str:
@@ -73,6 +116,16 @@ class LabRun:
     def records(self) -> tuple[dict, ...]:
         return decode(self.pcap)
 
+    @property
+    def report(self) -> Report:
+        return report(self.pcap, self.lb_max_secs)
+
+    @property
+    def lb_max_secs(self) -> int | None:
+        """`load balance max seconds` of the primary's dhcpd.conf in this run (None if absent)."""
+        found = LB_MAX_SECS.search(self.log(SERVER_CONFIGS["primary"]))
+        return int(found.group(1)) if found else None
+
     def of_kind(self, kind: str) -> list[dict]:
         return [r for r in self.records if r["record"] == kind]
 
@@ -92,8 +145,24 @@ class LabRun:
     def server_ip(self, role: str) -> str:
         return self.scenario_json["hosts"][f"{role}/eth0"]["address"].split("/")[0]
 
+    @property
+    def clients(self) -> dict[str, dict]:
+        """The lab's clients by name (c1, ...): mac, and in balanced scenarios bucket, designated."""
+        return self.scenario_json["clients"]
+
     def steps(self, prefix: str) -> list[dict]:
-        return [s for s in self.scenario_json["steps"] if s["step"].startswith(prefix)]
+        """The lab's steps named `prefix...` during the capture (the priming run before the
+        capture repeats some names: start/stop of both servers)."""
+        steps = self.scenario_json["steps"]
+        start = next(i for i, s in enumerate(steps) if s["step"] == "capture started")
+        return [s for s in steps[start:] if s["step"].startswith(prefix)]
+
+    def running(self, role: str, t: float) -> bool:
+        """Whether the lab had this server's dhcpd started (and not yet stopped) at time t."""
+        moves = [s["step"].split()[:2] for s in self.steps("") if s["t"] <= t]
+        moves = [verb for verb, who in (m for m in moves if len(m) == 2)
+                 if who == role and verb in ("start", "stop")]
+        return bool(moves) and moves[-1] == "start"
 
 
 MAC_LINE = re.compile(r"^Listening on LPF/\S+?/([0-9a-f:]{17})", re.MULTILINE)

@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import lab_unavailable
 from .labrun import LAB, SCENARIOS
-from .test_samples import CASES, case_id
+from .table import DECODE, ENGINE, case_id, cases
 
 pytestmark = pytest.mark.lab
 
@@ -48,8 +48,12 @@ def test_scenario_runs_and_cleans_up(live_run, scenario):
     assert (live.run.files / "capture.pcap").stat().st_size > 0
 
 
+CASES = cases(DECODE, ENGINE)
+
+
 @pytest.mark.parametrize("scenario, check", CASES, ids=map(case_id, CASES))
 def test_live_capture_agrees_with_logs(live_run, scenario, check):
+    """Every check of the decoder and of the engine (through `dhcpanalyze report`) on the run."""
     live = live_run(scenario)
     assert live.done.returncode == 0, live.done.stderr[-3000:]
     assert check(live.run) == []

@@ -7,18 +7,11 @@ import re
 
 import pytest
 
-from .checks import GENERAL
 from .labrun import SAMPLES, SCENARIOS, LabRun
-from .scenario_checks import BY_SCENARIO
+from .table import DECODE, case_id, cases
 
-CASES = [(scenario, check) for scenario in SCENARIOS
-         for check in GENERAL + BY_SCENARIO.get(scenario, [])]
+CASES = cases(DECODE)           # the engine's checks run on the samples in tests/engine
 MAX_SAMPLE_BYTES = 100_000      # "small real captures (a few tens of KB each)"
-
-
-def case_id(case) -> str:
-    scenario, check = case
-    return f"{scenario}-{check.__name__.removeprefix('check_')}"
 
 
 @pytest.mark.parametrize("scenario, check", CASES, ids=map(case_id, CASES))
