@@ -1,12 +1,9 @@
 """What the analyzer must show for a lab run, checked against the real programs' own logs.
 
 Each check takes a LabRun and returns a list of problems (empty = pass), each problem a sentence a
-user would understand. `GENERAL` checks apply to every scenario, `scenario_checks.BY_SCENARIO` to one. The same
-table runs on the committed samples (test_samples.py) and on live runs (test_live.py).
-
-Adding a check (e.g. from the report/correlation work, issue 5): write `def check_x(run) -> list[str]`
-here and list it in GENERAL, or in scenario_checks.py and list it in BY_SCENARIO; both test
-files pick it up, on the samples and on the live scenarios.
+user would understand. `GENERAL` checks apply to every scenario, `scenario_checks.BY_SCENARIO` to one.
+table.py lists them with the engine's (tests/engine/sample_checks.py); they run on the committed
+samples (test_samples.py) and on live runs (test_live.py).
 """
 from __future__ import annotations
 
