@@ -157,8 +157,8 @@ def check_skew_measured_and_connect_rejected(run: LabRun) -> list[str]:
 
 
 def skew_measured(run: LabRun) -> list[str]:
-    """failover.clock-skew names the skewed server and the offset (its message and the
-    relationship's clock offsets), an error beyond ISC's 60 s limit, else a warning."""
+    """failover.clock-skew names the skewed server and the offset (in its message, and the
+    relationship's skew_s and clock offsets); an error beyond ISC's 60 s limit, else a warning."""
     want = run.scenario_json["skew"]
     skewed = run.server_ip(want["server"])
     other = run.server_ip(next(r for r in ROLES if r != want["server"]))
@@ -166,11 +166,13 @@ def skew_measured(run: LabRun) -> list[str]:
     if not skews or any(f["server"] != skewed for f in skews):
         return [f"clock-skew findings {[f['message'] for f in skews]}, want {want}"]
     said = re.search(r"is (\d+) s ahead", skews[0]["message"])
-    offsets = run.report.doc["failover"][0]["clock_offsets_s"]
-    measured = (float(said.group(1)) if said else None, offsets[skewed] - offsets[other])
-    problems = [] if all(abs(m - want["offset_s"]) <= 1 for m in measured if m is not None) \
-        and said else [f"skew '{skews[0]['message']}', offsets {offsets}; faketime offset "
-                       f"{want['offset_s']} s"]
+    rel = run.report.doc["failover"][0]
+    offsets, skew_s = rel["clock_offsets_s"], rel["skew_s"]     # skew_s: primary - secondary
+    measured = (float(said.group(1)) if said else None, offsets[skewed] - offsets[other],
+                skew_s if want["server"] == "primary" else -skew_s)
+    problems = [] if said and all(abs(m - want["offset_s"]) <= 1 for m in measured) else [
+        f"skew '{skews[0]['message']}', skew_s {skew_s}, offsets {offsets}; faketime offset "
+        f"{want['offset_s']} s"]
     if skews[0]["severity"] != ("error" if want["offset_s"] > 60 else "warning"):
         problems.append(f"skew severity {skews[0]['severity']}")
     return problems
