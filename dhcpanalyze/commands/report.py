@@ -105,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr)
     events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
                              watch=lambda records: progress.watch(_warn_issues(records)))
-    events = tally.watch(filters.apply(flt, events))
+    events = filters.apply(flt, events)
+    if args.fail_on is not None:        # only --fail-on reads the tally
+        events = tally.watch(events)
     try:
         _write(render.lines(args, events, flt, sys.stdout))
     except CaptureError as exc:         # stdin that is not a capture

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, TcpEvent
 
-from .checks import HOOKS, all_checks, overriding
+from .checks import ICMP, NEW, COPY, HookTable, all_checks, overriding, wants_dhcp, \
+    wants_failover
 from .context import Context
 from .failover import FailoverTracker
 from .findings import Finding, FindingGate
@@ -24,7 +25,7 @@ from .servers import ServerTable
 from .settings import EngineSettings
 from .summary import CaptureStats, Counts, Summary
 from .transactions import Transaction
-from .txntable import TransactionTable, reply_server
+from .txntable import TransactionTable
 
 Output = Transaction | Finding
 
@@ -36,7 +37,16 @@ class Engine:
                            LeaseTable(s.max_leases))
         self.txns = TransactionTable(s)
         checks = all_checks()
-        self._hooks = {hook: overriding(checks, hook) for hook in HOOKS}
+        # hooks by record key, so a record costs only the checks that look at its kind
+        self._on_dhcp = HookTable(checks, "on_dhcp", wants_dhcp)
+        self._on_failover = HookTable(checks, "on_failover", wants_failover)
+        self._on_transaction = overriding(checks, "on_transaction")
+        self._on_issue = overriding(checks, "on_issue")
+        self._on_expire = overriding(checks, "expire")
+        self._on_finish = overriding(checks, "finish")
+        # the handler per record class (one dict lookup instead of isinstance tests)
+        self._handlers = {DhcpRecord: self._dhcp, FailoverRecord: self._failover,
+                          TcpEvent: self._tcp, CaptureIssue: self._issue}
         self.gate = FindingGate(s.finding_repeat_window_s, s.max_finding_keys,
                                 s.max_frames_listed)
         self.capture = CaptureStats()
@@ -55,18 +65,22 @@ class Engine:
     def feed(self, record) -> list[Output]:
         """Apply one record; returns what became known because of it."""
         out: list[Output] = []
+        ts = record.ts
         self.capture.note(record)
-        self._now = record.ts if self._now is None else max(self._now, record.ts)
-        if record.ts >= self._next_sweep:
-            self._sweep(record.ts, out)
-        if isinstance(record, DhcpRecord):
-            self._dhcp(record, out)
-        elif isinstance(record, (FailoverRecord, TcpEvent)):
-            self._failover(record, out)
-        if isinstance(record, CaptureIssue) or getattr(getattr(record, "msg", None),
-                                                        "issues", None):
-            self._run("on_issue", out, record, self.ctx)
+        if self._now is None or ts > self._now:
+            self._now = ts
+        if ts >= self._next_sweep:
+            self._sweep(ts, out)
+        handler = self._handlers.get(type(record)) or self._handler_of(record)
+        handler(record, out)
         return out
+
+    def _handler_of(self, record):
+        """The handler for a subclass of a record type (the table holds the exact classes)."""
+        for kind, handler in self._handlers.items():
+            if isinstance(record, kind):
+                return handler
+        return self._ignore
 
     def expire(self, now: float) -> list[Output]:
         """Emit what timed out by capture time `now` (live captures between packets)."""
@@ -86,7 +100,7 @@ class Engine:
         self.txns.drain(now, emitted)
         self._transactions(emitted, out)
         self._events(self.ctx.failover.finish(now), out)
-        self._run("finish", out, now, self.ctx)
+        self._run(self._on_finish, out, now, self.ctx)
         for finding in self.gate.flush():
             self.counts.finding(finding)
             out.append(finding)
@@ -116,39 +130,46 @@ class Engine:
         self._events(self.ctx.failover.expire(now), out)
         emitted: list[Transaction] = []
         self.txns.expire(now, emitted)
-        self._transactions(emitted, out)
-        self._run("expire", out, now, self.ctx)
+        if emitted:
+            self._transactions(emitted, out)
+        self._run(self._on_expire, out, now, self.ctx)
 
-    def _run(self, hook: str, out: list[Output], *args) -> None:
-        for method in self._hooks[hook]:
-            for finding in method(*args):
-                self._emit(finding, out)
+    def _run(self, methods: list, out: list[Output], *args) -> None:
+        for method in methods:
+            findings = method(*args)
+            if findings:
+                self._emit_all(findings, out)
 
-    def _emit(self, finding: Finding, out: list[Output]) -> None:
-        for admitted in self.gate.admit(finding):
-            self.counts.finding(admitted)
-            out.append(admitted)
+    def _emit_all(self, findings: list[Finding], out: list[Output]) -> None:
+        for finding in findings:
+            for admitted in self.gate.admit(finding):
+                self.counts.finding(admitted)
+                out.append(admitted)
 
     def _transactions(self, emitted: list[Transaction], out: list[Output]) -> None:
         for txn in emitted:
             designate(txn, self.ctx.rel_for_txn(txn), self.settings)
             self.counts.transaction(txn)
             out.append(txn)
-            self._run("on_transaction", out, txn, self.ctx)
+            self._run(self._on_transaction, out, txn, self.ctx)
 
     def _dhcp(self, rec: DhcpRecord, out: list[Output]) -> None:
         emitted: list[Transaction] = []
         applied = self.txns.feed(rec, emitted)
-        self._transactions(emitted, out)
+        if emitted:
+            self._transactions(emitted, out)
         if applied.distinct:
             self._account(rec, applied)
-        self._run("on_dhcp", out, rec, applied, self.ctx)
+        seen = NEW if applied.distinct else ICMP if rec.via_icmp is not None else COPY
+        self._run(self._on_dhcp.get((applied.mtype, seen)), out, rec, applied, self.ctx)
+        if rec.msg.issues:
+            self._issue(rec, out)
 
     def _account(self, rec: DhcpRecord, applied) -> None:
         """Server counts and the lease table, once per distinct message."""
         txn, ctx = applied.txn, self.ctx
         if rec.msg.op == 2:
-            server = reply_server(rec, applied.view)
+            server = applied.server
             if server is not None:
                 ctx.servers.reply(server, rec.src, rec.msg.giaddr, applied.mtype, rec.ts)
             if applied.mtype == "ACK" and txn.assigned_ip and server == txn.server:
@@ -160,14 +181,29 @@ class Engine:
         elif applied.mtype == "DECLINE" and txn.requested_ip:
             ctx.leases.client_event(txn.requested_ip, txn.mac, "abandoned", rec.frame)
 
-    def _failover(self, rec, out: list[Output]) -> None:
-        self._events(self.ctx.failover.feed(rec), out)
+    def _failover(self, rec: FailoverRecord, out: list[Output]) -> None:
+        events = self.ctx.failover.feed(rec)
+        if events:
+            self._events(events, out)
+        if rec.msg.issues:
+            self._issue(rec, out)
+
+    def _tcp(self, ev: TcpEvent, out: list[Output]) -> None:
+        events = self.ctx.failover.feed(ev)
+        if events:
+            self._events(events, out)
+
+    def _issue(self, rec, out: list[Output]) -> None:
+        self._run(self._on_issue, out, rec, self.ctx)
+
+    def _ignore(self, rec, out: list[Output]) -> None:
+        """A record of no known kind: counted in the capture stats only."""
 
     def _events(self, events, out: list[Output]) -> None:
-        leases = self.ctx.leases
+        leases, hooks, ctx = self.ctx.leases, self._on_failover, self.ctx
         for ev in events:
             if ev.kind == "bndupd":
                 leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
                 leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
-            self._run("on_failover", out, ev, self.ctx)
+            self._run(hooks.get(ev.kind), out, ev, ctx)

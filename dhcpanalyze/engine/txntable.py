@@ -28,14 +28,13 @@ class Applied:
     mtype: str
     distinct: bool          # False for a relay/capture copy or an ICMP-quoted message
     view: DhcpView
+    server: str | None      # reply_server() of a server message on UDP, else None
 
 
-def txn_key(view: DhcpView) -> tuple:
-    msg = view.msg
-    chaddr = bytes(msg.chaddr[: msg.hlen])
+def txn_key(view: DhcpView, chaddr: bytes) -> tuple:
     if is_bogus_chaddr(chaddr):
-        return (msg.xid, "cid", view.client_id() or b"")
-    return (msg.xid, "hw", chaddr)
+        return (view.msg.xid, "cid", view.client_id() or b"")
+    return (view.msg.xid, "hw", chaddr)
 
 
 def classify(view: DhcpView, dst: str) -> str:
@@ -91,20 +90,24 @@ class TransactionTable:
         return len(self._open) + len(self._done)
 
     def feed(self, rec: DhcpRecord, emit: list[Transaction]) -> Applied:
-        view = DhcpView(rec.msg)
+        msg = rec.msg
+        view = DhcpView(msg)
         mtype = view.mtype
-        is_client = rec.msg.op != 2
-        key = txn_key(view)
+        is_client = msg.op != 2
+        chaddr = bytes(msg.chaddr[: msg.hlen])
+        key = txn_key(view, chaddr)
         txn = self._done.pop(key, None) or self._open.pop(key, None)
         ended = self._ends_before(txn, mtype, is_client) if txn is not None else None
         if ended:
             self._close(txn, rec.ts, ended, emit)
             txn = None
         if txn is None:
-            txn = self._new(rec, view, is_client, emit)
-        distinct = self._apply(txn, rec, view, is_client)
+            txn = self._new(rec, view, chaddr, is_client, emit)
+        # reply_server once per message: the table, the server counts and checks all ask
+        server = None if is_client or rec.via_icmp is not None else reply_server(rec, view)
+        distinct = self._apply(txn, rec, view, is_client, server)
         self._file(key, txn)
-        return Applied(txn, mtype, distinct, view)
+        return Applied(txn, mtype, distinct, view, server)
 
     def _ends_before(self, txn: Transaction, mtype: str, is_client: bool) -> str | None:
         """Why this message cannot join `txn` (its closed value), or None if it can."""
@@ -115,16 +118,14 @@ class TransactionTable:
             return "complete"
         return None
 
-    def _new(self, rec: DhcpRecord, view: DhcpView, is_client: bool,
+    def _new(self, rec: DhcpRecord, view: DhcpView, chaddr: bytes, is_client: bool,
              emit: list[Transaction]) -> Transaction:
-        msg = rec.msg
         if len(self._open) + len(self._done) >= self.s.max_open_transactions:
             self._evict_oldest(rec.ts, emit)
         kind = classify(view, rec.dst) if is_client else classify_reply(view)
         cid = view.client_id()
-        chaddr = bytes(msg.chaddr[: msg.hlen])
         mac = hex_colon(chaddr) if not is_bogus_chaddr(chaddr) else None
-        return Transaction(kind=kind, xid=msg.xid, mac=mac, start=rec.ts, end=rec.ts,
+        return Transaction(kind=kind, xid=rec.msg.xid, mac=mac, start=rec.ts, end=rec.ts,
                            client_id=hex_colon(cid) if cid else None)
 
     def _evict_oldest(self, now: float, emit: list[Transaction]) -> None:
@@ -141,16 +142,18 @@ class TransactionTable:
 
     # --- applying one message --------------------------------------------------------------
 
-    def _apply(self, txn: Transaction, rec: DhcpRecord, view: DhcpView, is_client: bool) -> bool:
+    def _apply(self, txn: Transaction, rec: DhcpRecord, view: DhcpView, is_client: bool,
+               server: str | None) -> bool:
         txn.add_frame(rec.frame, self.s.max_frames_listed)
-        txn.end = max(txn.end, rec.ts)
+        if rec.ts > txn.end:
+            txn.end = rec.ts
         if rec.via_icmp is not None:
             return self._apply_icmp(txn, rec, view)
         if txn.relay is None and rec.msg.giaddr != ZERO_IP:
             txn.relay = rec.msg.giaddr
         if is_client:
             return self._apply_client(txn, rec, view)
-        return self._apply_server(txn, rec, view)
+        return self._apply_server(txn, rec, view, server)
 
     def _apply_icmp(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> bool:
         quote, mtype = rec.via_icmp, view.mtype
@@ -208,9 +211,9 @@ class TransactionTable:
             txn.done_ts = None
             txn.client_final = None
 
-    def _apply_server(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> bool:
+    def _apply_server(self, txn: Transaction, rec: DhcpRecord, view: DhcpView,
+                      server: str | None) -> bool:
         msg, mtype = rec.msg, view.mtype
-        server = reply_server(rec, view)
         ident = (mtype, server, msg.yiaddr)
         if self._is_copy(txn.last_server, ident, rec.ts) and \
                 (not txn.last_client or txn.last_client[-1] <= txn.last_server[-1]):

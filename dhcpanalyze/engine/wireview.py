@@ -27,10 +27,8 @@ class DhcpView:
 
     def __init__(self, msg: DhcpMessage) -> None:
         self.msg = msg
-        opts: dict[int, bytes] = {}
-        for opt in msg.options:
-            opts.setdefault(opt.code, opt.raw)
-        self.opts = opts
+        # walked backwards so the first occurrence of a code is the one kept
+        opts = self.opts = {opt.code: opt.raw for opt in reversed(msg.options)}
         raw = opts.get(53)
         # option 53 as a name; 'BOOTP' without it (RFC 951 message); 'TYPEn' if unknown
         self.mtype = "BOOTP" if not raw else DHCP_TYPES.get(raw[0], f"TYPE{raw[0]}")

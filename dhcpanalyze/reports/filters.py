@@ -143,11 +143,14 @@ def _finding_in_window(flt: ReportFilter, f: dict) -> bool:
     return flt.overlaps(f.get("ts"), f.get("ts"))
 
 
-def apply(flt: ReportFilter, events: Iterable[Event]) -> Iterator[Event]:
+def apply(flt: ReportFilter, events: Iterable[Event]) -> Iterable[Event]:
     """The events the filter selects, in arrival order (findings without a subject may wait)."""
     if flt.is_empty:
-        yield from events
-        return
+        return events                        # nothing to select: no extra layer per event
+    return _selected(flt, events)
+
+
+def _selected(flt: ReportFilter, events: Iterable[Event]) -> Iterator[Event]:
     selected_frames: set[int] = set()       # frames of selected transactions, to place findings
     waiting = Spool()                        # findings that do not name their subject
     try:

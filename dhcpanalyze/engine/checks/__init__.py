@@ -1,13 +1,30 @@
 """One analysis per module; each turns transactions, DHCP records or failover events into findings.
 
-A check overrides only the hooks it needs; the engine calls a hook only on the checks that
-override it, so a check costs nothing on records it does not look at.
+A check overrides only the hooks it needs and says which DHCP message types and failover event
+kinds it looks at; the engine calls a hook only on the checks that override it and care about
+the record at hand (HookTable), so a check costs nothing on records it does not look at.
 """
 from __future__ import annotations
 
 
+# How a DHCP record reached its transaction: a new message, a copy (relay hop, second capture
+# point) or a message quoted in an ICMP error.
+NEW, COPY, ICMP = "new", "copy", "icmp"
+
+
 class Check:
-    """Base class: every hook returns a list of Findings (empty by default)."""
+    """Base class: every hook returns a list of Findings (empty by default).
+
+    The class attributes narrow which records reach on_dhcp / on_failover (None: all); the hook
+    still judges each record it gets, the narrowing only spares calls that would return [].
+    """
+
+    dhcp_types: frozenset[str] | None = None
+    """Option 53 names (DhcpView.mtype) whose records on_dhcp looks at."""
+    dhcp_seen: frozenset[str] = frozenset((NEW, COPY, ICMP))
+    """Which of NEW / COPY / ICMP records on_dhcp looks at."""
+    failover_kinds: frozenset[str] | None = None
+    """FoEvent kinds on_failover looks at."""
 
     def on_transaction(self, txn, ctx) -> list:
         """A transaction is complete (emitted)."""
@@ -49,6 +66,35 @@ def all_checks() -> list[Check]:
 def overriding(checks: list[Check], hook: str) -> list:
     """The bound `hook` methods of the checks that define it."""
     return [getattr(c, hook) for c in checks if getattr(type(c), hook) is not getattr(Check, hook)]
+
+
+class HookTable:
+    """The bound methods of one hook by the key of a record (for speed: one dict lookup per
+    record instead of a call per check). Keys are few (message types, event kinds), so the
+    lists are built on first use and kept."""
+
+    def __init__(self, checks: list[Check], hook: str, wants) -> None:
+        self._entries = [(getattr(c, hook), c) for c in checks
+                         if getattr(type(c), hook) is not getattr(Check, hook)]
+        self._wants = wants                 # (check, key) -> bool
+        self._by_key: dict = {}
+
+    def get(self, key) -> list:
+        methods = self._by_key.get(key)
+        if methods is None:
+            methods = self._by_key[key] = [m for m, c in self._entries if self._wants(c, key)]
+        return methods
+
+
+def wants_dhcp(check: Check, key: tuple[str, str]) -> bool:
+    """Whether on_dhcp of `check` looks at a record of key (mtype, NEW/COPY/ICMP)."""
+    mtype, seen = key
+    return (check.dhcp_types is None or mtype in check.dhcp_types) and seen in check.dhcp_seen
+
+
+def wants_failover(check: Check, kind: str) -> bool:
+    """Whether on_failover of `check` looks at an event of this kind."""
+    return check.failover_kinds is None or kind in check.failover_kinds
 
 
 def via(txn) -> str:

@@ -12,6 +12,8 @@ from . import Check
 
 
 class ClockSkew(Check):
+    failover_kinds = frozenset(("skew",))
+
     def on_failover(self, ev, ctx) -> list:
         if ev.kind != "skew":
             return []

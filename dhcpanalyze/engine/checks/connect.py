@@ -12,6 +12,8 @@ from . import Check
 
 
 class Connect(Check):
+    failover_kinds = frozenset(("connect-rejected", "disconnect"))
+
     def on_failover(self, ev, ctx) -> list:
         d = ev.data
         name = ev.rel.name or d.get("name") or "?"

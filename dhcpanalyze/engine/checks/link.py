@@ -15,6 +15,8 @@ from . import Check
 
 
 class LinkDown(Check):
+    failover_kinds = frozenset(("link-down",))
+
     def on_failover(self, ev, ctx) -> list:
         if ev.kind != "link-down":
             return []

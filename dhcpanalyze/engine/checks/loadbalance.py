@@ -21,8 +21,10 @@ class LoadBalance(Check):
         self._both: dict[str, int] = {}     # relationship name -> low-secs DISCOVERs answered twice
 
     def on_transaction(self, txn, ctx) -> list:
+        if txn.kind != "dora" or txn.balance is None or not txn.offers:
+            return []
         rel = ctx.rel_for_txn(txn)
-        if txn.kind != "dora" or txn.balance is None or not txn.offers or rel is None:
+        if rel is None:
             return []
         out = []
         for (ts, frame, secs), servers, offers in self._answers(txn, rel, ctx):

@@ -13,6 +13,8 @@ from . import Check
 
 
 class Malformed(Check):
+    failover_kinds = frozenset(("gap",))
+
     def on_issue(self, rec, ctx) -> list:
         if isinstance(rec, CaptureIssue):
             return [make_finding("capture.malformed", rec.ts, [rec.frame],

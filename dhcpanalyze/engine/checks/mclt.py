@@ -8,10 +8,13 @@ so short" are looking at this; it is info, not a fault.
 from __future__ import annotations
 
 from ..findings import make_finding
-from . import Check, via
+from . import NEW, Check, via
 
 
 class McltLease(Check):
+    dhcp_types = frozenset(("ACK",))
+    dhcp_seen = frozenset((NEW,))
+
     def on_dhcp(self, rec, applied, ctx) -> list:
         txn = applied.txn
         if applied.mtype != "ACK" or not applied.distinct or txn.lease_time is None \

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import make_finding
-from . import Check
+from . import NEW, Check
 
 
 @dataclass(slots=True)
@@ -26,6 +26,10 @@ class _Ack:
 
 
 class Replication(Check):
+    dhcp_types = frozenset(("ACK",))
+    dhcp_seen = frozenset((NEW,))
+    failover_kinds = frozenset(("bndupd",))
+
     def __init__(self) -> None:
         self._pending: dict[str, _Ack] = {}
         self._recent: dict[str, tuple[str, float]] = {}   # ip -> (BNDUPD sender, ts)

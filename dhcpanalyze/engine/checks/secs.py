@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from ..findings import make_finding
 from ..loadbalance import looks_little_endian
-from . import Check
+from . import NEW, Check
 
 
 class SecsByteOrder(Check):
+    dhcp_types = frozenset(("DISCOVER", "REQUEST", "BOOTP"))
+    dhcp_seen = frozenset((NEW,))
+
     def on_dhcp(self, rec, applied, ctx) -> list:
         msg = rec.msg
         if msg.op != 1 or not applied.distinct or not looks_little_endian(msg.secs) \

@@ -15,6 +15,8 @@ WARN_STATES = {"partner-down", "potential-conflict", "resolution-interrupted", "
 
 
 class StateChange(Check):
+    failover_kinds = frozenset(("state",))
+
     def on_failover(self, ev, ctx) -> list:
         if ev.kind != "state":
             return []

@@ -8,16 +8,17 @@ pair is learned from the failover traffic, so the verdict waits for the end of t
 from __future__ import annotations
 
 from ..findings import make_finding
-from ..txntable import reply_server
-from . import Check
+from . import NEW, Check
 
 
 class UnknownServer(Check):
+    dhcp_seen = frozenset((NEW,))
+
     def __init__(self) -> None:
         self._first: dict[str, tuple[float, int]] = {}
 
     def on_dhcp(self, rec, applied, ctx) -> list:
-        server = reply_server(rec, applied.view) if rec.msg.op == 2 and applied.distinct else None
+        server = applied.server if rec.msg.op == 2 and applied.distinct else None
         if server is None:
             return []
         if server in self._first or len(self._first) >= ctx.settings.max_servers:

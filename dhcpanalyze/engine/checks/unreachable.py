@@ -8,7 +8,7 @@ seed lab's `dhclient -r` towards the stopped secondary shows exactly this.
 from __future__ import annotations
 
 from ..findings import make_finding
-from . import Check
+from . import ICMP, Check
 
 ICMP_CODES = {0: "net unreachable", 1: "host unreachable", 2: "protocol unreachable",
               3: "port unreachable", 9: "net prohibited", 10: "host prohibited",
@@ -16,6 +16,8 @@ ICMP_CODES = {0: "net unreachable", 1: "host unreachable", 2: "protocol unreacha
 
 
 class ServerUnreachable(Check):
+    dhcp_seen = frozenset((ICMP,))
+
     def on_dhcp(self, rec, applied, ctx) -> list:
         quote = rec.via_icmp
         if quote is None or rec.msg.op == 2:

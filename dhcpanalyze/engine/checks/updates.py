@@ -17,6 +17,8 @@ LESS_CRITICAL = 16      # draft-12 §12.21: dueling updates, the other side's is
 
 
 class BindingUpdates(Check):
+    failover_kinds = frozenset(("bndack", "unacked", "window"))
+
     def on_failover(self, ev, ctx) -> list:
         if ev.kind == "bndack" and ev.data["reason"] is not None:
             return [self._rejected(ev)]
