@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dissectors.dhcp.compound import SHAPES
 from dissectors.dhcp.enums import OVERLOAD_FILE, OVERLOAD_SNAME
-from dissectors.dhcp.header import HEADER_LEN, hardware_address, read_header
+from dissectors.dhcp.header import HEADER_LEN, hardware_address, header_values, read_header
 from dissectors.dhcp.message import DhcpMessage
 from dissectors.dhcp.options import spec_for
 from dissectors.dhcp.shapes import BadValue
@@ -41,9 +41,15 @@ def _new_message(fields: dict[str, object]) -> tuple[DhcpMessage, list[str]]:
 
 
 def _decode(payload: bytes) -> DhcpMessage:
-    fields, issues = read_header(payload)
-    msg, hlen_issues = _new_message(fields)
-    msg.issues += issues + hlen_issues
+    values = header_values(payload)
+    if values is not None:          # a whole header: build the message straight from the unpacked tuple
+        chaddr, issues = hardware_address(values[11], values[2])
+        msg = DhcpMessage(*values[:11], chaddr, cstring(values[12]), cstring(values[13]), has_cookie=False,
+                          issues=issues)
+    else:
+        fields, issues = read_header(payload)
+        msg, hlen_issues = _new_message(fields)
+        msg.issues += issues + hlen_issues
     vendor = payload[HEADER_LEN:]
     if vendor[:4] == MAGIC_COOKIE:
         msg.has_cookie = True

@@ -43,6 +43,16 @@ def _read_field(reader: Reader, kind: str | int) -> object:
     return reader.read_bytes(min(int(kind), reader.remaining))
 
 
+def header_values(payload: bytes) -> tuple | None:
+    """The 14 header fields in wire order (addresses as text, chaddr the full 16-byte field),
+    or None when the payload is shorter than the header. The common, fast case of `read_header`."""
+    if len(payload) < HEADER_LEN:
+        return None
+    op, htype, hlen, hops, xid, secs, flags, ci, yi, si, gi, chaddr, sname, file = _HEADER.unpack_from(payload)
+    return (op, htype, hlen, hops, xid, secs, flags, to_ip(ci), to_ip(yi), to_ip(si), to_ip(gi),
+            chaddr, sname, file)
+
+
 def read_header(payload: bytes) -> tuple[dict[str, object], list[str]]:
     """The header fields by RFC name (chaddr still the full 16-byte field) and any issues."""
     reader = Reader(payload, 0, HEADER_LEN)
