@@ -22,6 +22,7 @@ __all__ = ["CaptureError", "DecodeOptions", "Decoder", "iter_records"]
 
 ICMP_ERRORS = frozenset((3, 4, 5, 11, 12))   # unreachable, source quench, redirect, time exceeded, param
 UDP, TCP, ICMP = 17, 6, 1
+_SYN_FIN_RST = 0x07
 _PORTS = struct.Struct("!HH")
 _ntoa = socket.inet_ntoa
 
@@ -112,8 +113,10 @@ class Decoder:
             if whole is None:
                 return []
             packet, cut = whole, False
-        src, dst, proto = _ntoa(packet[12:16]), _ntoa(packet[16:20]), packet[9]
-        l4 = packet[ihl:]
+        proto, l4 = packet[9], packet[ihl:]
+        if proto == TCP and len(l4) >= 20 and len(l4) <= (l4[12] >> 4) * 4 and not l4[13] & _SYN_FIN_RST:
+            return []               # a bare ACK: no failover bytes, no connection event
+        src, dst = _ntoa(packet[12:16]), _ntoa(packet[16:20])
         raw = bytes(data) if self.opts.keep_raw else b""
         if proto == TCP:
             return self._tcp(frame, ts, src, dst, l4, raw)
