@@ -52,43 +52,44 @@ class Decoder:
 
     def __init__(self, opts: DecodeOptions) -> None:
         self.opts = opts
-        self.frame = 0
+        self.frames_read = 0        # frames of all files so far: the next file's numbers follow on
         self.last_ts = 0.0
         self.defrag = Defragmenter()
         self.streams = FailoverStreams()
-        self.frames_read = 0
 
     def read(self, path: str) -> Iterator[Record]:
         opts = self.opts
         capture = CaptureFile(path, Prefilter(opts.dhcp_ports, opts.failover_ports, ICMP_ERRORS))
-        dhcp_ports, fo_ports = opts.dhcp_ports, opts.failover_ports
-        base = self.frame
+        base = self.frames_read
         number = 0
         for number, ts, data, linktype, wirelen in capture:
-            # The reader already dropped plain Ethernet/IPv4 noise; this judges everything else.
             off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else ipv4_offset(data, linktype)
-            if off < 0 or len(data) < off + 20:
-                continue
-            proto = data[off + 9]
-            ihl = (data[off] & 0x0F) * 4
-            if proto == UDP or proto == TCP:
-                sport, dport = _PORTS.unpack_from(data, off + ihl) if len(data) >= off + ihl + 4 else (0, 0)
-                if proto == UDP:
-                    # A non-first fragment carries no ports: let the defragmenter see it.
-                    if sport not in dhcp_ports and dport not in dhcp_ports and not (
-                            data[off + 6] & 0x1F or data[off + 7]):
-                        continue
-                elif sport not in fo_ports and dport not in fo_ports:
-                    continue
-            elif proto != ICMP or len(data) <= off + ihl or data[off + ihl] not in ICMP_ERRORS:
+            if off < 0 or not self._is_candidate(data, off):
                 continue
             self.last_ts = ts
             records = self._ipv4(base + number, ts, data, off, linktype, wirelen)
             if records:
                 yield from records
-        self.frame = self.frames_read = base + max(number, capture.records)
+        self.frames_read = base + max(number, capture.records)
         for issue in capture.issues:
-            yield CaptureIssue(self.frame, self.last_ts, f"{path}: {issue}")
+            yield CaptureIssue(self.frames_read, self.last_ts, f"{path}: {issue}")
+
+    def _is_candidate(self, data: bytes, off: int) -> bool:
+        """DHCP, failover or an ICMP error, judged from fixed offsets. The reader's prefilter already
+        judged plain Ethernet/IPv4; this covers the rest (tags, IP options, other link types)."""
+        if len(data) < off + 20:
+            return False
+        proto, ihl = data[off + 9], (data[off] & 0x0F) * 4
+        if proto == ICMP:
+            return len(data) > off + ihl and data[off + ihl] in ICMP_ERRORS
+        if proto != UDP and proto != TCP:
+            return False
+        sport, dport = _PORTS.unpack_from(data, off + ihl) if len(data) >= off + ihl + 4 else (0, 0)
+        ports = self.opts.dhcp_ports if proto == UDP else self.opts.failover_ports
+        if sport in ports or dport in ports:
+            return True
+        # A non-first UDP fragment carries no ports: the defragmenter must see it.
+        return proto == UDP and bool(data[off + 6] & 0x1F or data[off + 7])
 
     def finish(self) -> Iterator[Record]:
         for (src, sport, dst, dport), item in self.streams.finish():

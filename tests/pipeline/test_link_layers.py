@@ -103,3 +103,12 @@ def test_extra_dhcp_port(tmp_path):
     assert _dhcp(path) == []
     opts = DecodeOptions(dhcp_ports=frozenset((67, 68, 4011)))
     assert len([r for r in iter_records([path], opts) if isinstance(r, DhcpRecord)]) == 1
+
+
+def test_frame_numbers_continue_across_files(tmp_path):
+    frame = _discover_frame()
+    first = _write(tmp_path, [frame, frame[:14] + b"\x45" + b"\0" * 19], 1)     # DHCP + a non-DHCP frame
+    second = tmp_path / "second.pcap"
+    second.write_bytes(open(first, "rb").read())
+    frames = [r.frame for r in iter_records([first, str(second)]) if isinstance(r, DhcpRecord)]
+    assert frames == [1, 3]
