@@ -24,7 +24,9 @@ class FoEvent:
 
 
 def session_key(src: str, sport: int, dst: str, dport: int) -> tuple:
-    return tuple(sorted(((src, sport), (dst, dport))))
+    """Both directions of one TCP connection under one key: the lower endpoint first."""
+    a, b = (src, sport), (dst, dport)
+    return (a, b) if a <= b else (b, a)
 
 
 class ConnectionLife:
@@ -84,7 +86,7 @@ class ConnectionLife:
         rel.link_downs += 1
         rel.last_down_by = by
         return [FoEvent("link-down", ts, [sess.last_frame], rel,
-                        {"reason": reason, "by": by, "session": sess.summary()})]
+                        {"reason": reason, "by": by, "session": sess})]   # ended: summary() on demand
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []

@@ -32,7 +32,11 @@ class Context:
         """The pair that served (or should serve) this client."""
         if not self.failover.relationships:
             return None
-        for ip in txn.offering_servers() + [txn.server, txn.chosen_server]:
+        for offer in txn.offers:            # the offering servers first, in order
+            rel = self.rel_for(offer.server)
+            if rel is not None:
+                return rel
+        for ip in (txn.server, txn.chosen_server):
             rel = self.rel_for(ip)
             if rel is not None:
                 return rel

@@ -71,7 +71,10 @@ class Engine:
             self._now = ts
         if ts >= self._next_sweep:
             self._sweep(ts, out)
-        handler = self._handlers.get(type(record)) or self._handler_of(record)
+        try:
+            handler = self._handlers[type(record)]
+        except KeyError:
+            handler = self._handler_of(record)
         handler(record, out)
         return out
 
@@ -100,7 +103,7 @@ class Engine:
         self.txns.drain(now, emitted)
         self._transactions(emitted, out)
         self._events(self.ctx.failover.finish(now), out)
-        self._run(self._on_finish, out, now, self.ctx)
+        self._run(self._on_finish, out, now)
         for finding in self.gate.flush():
             self.counts.finding(finding)
             out.append(finding)
@@ -132,11 +135,13 @@ class Engine:
         self.txns.expire(now, emitted)
         if emitted:
             self._transactions(emitted, out)
-        self._run(self._on_expire, out, now, self.ctx)
+        self._run(self._on_expire, out, now)
 
-    def _run(self, methods: list, out: list[Output], *args) -> None:
+    def _run(self, methods: list, out: list[Output], subject) -> None:
+        """Call each hook method with (subject, ctx) and emit what it finds."""
+        ctx = self.ctx
         for method in methods:
-            findings = method(*args)
+            findings = method(subject, ctx)
             if findings:
                 self._emit_all(findings, out)
 
@@ -151,7 +156,7 @@ class Engine:
             designate(txn, self.ctx.rel_for_txn(txn), self.settings)
             self.counts.transaction(txn)
             out.append(txn)
-            self._run(self._on_transaction, out, txn, self.ctx)
+            self._run(self._on_transaction, out, txn)
 
     def _dhcp(self, rec: DhcpRecord, out: list[Output]) -> None:
         emitted: list[Transaction] = []
@@ -161,7 +166,11 @@ class Engine:
         if applied.distinct:
             self._account(rec, applied)
         seen = NEW if applied.distinct else ICMP if rec.via_icmp is not None else COPY
-        self._run(self._on_dhcp.get((applied.mtype, seen)), out, rec, applied, self.ctx)
+        ctx = self.ctx
+        for method in self._on_dhcp[applied.mtype, seen]:
+            findings = method(rec, applied, ctx)
+            if findings:
+                self._emit_all(findings, out)
         if rec.msg.issues:
             self._issue(rec, out)
 
@@ -194,16 +203,16 @@ class Engine:
             self._events(events, out)
 
     def _issue(self, rec, out: list[Output]) -> None:
-        self._run(self._on_issue, out, rec, self.ctx)
+        self._run(self._on_issue, out, rec)
 
     def _ignore(self, rec, out: list[Output]) -> None:
         """A record of no known kind: counted in the capture stats only."""
 
     def _events(self, events, out: list[Output]) -> None:
-        leases, hooks, ctx = self.ctx.leases, self._on_failover, self.ctx
+        leases, hooks = self.ctx.leases, self._on_failover
         for ev in events:
             if ev.kind == "bndupd":
                 leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
                 leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
-            self._run(hooks.get(ev.kind), out, ev, ctx)
+            self._run(hooks[ev.kind], out, ev)

@@ -69,7 +69,9 @@ class FailoverTracker(ConnectionLife):
             sess = Session(key=key, start_ts=rec.ts, start_frame=rec.frame)
         if sess is not None:
             self._sessions[key] = sess          # most recently active last
-            sess.last_ts, sess.last_frame = max(sess.last_ts, rec.ts), rec.frame
+            if rec.ts > sess.last_ts:
+                sess.last_ts = rec.ts
+            sess.last_frame = rec.frame
         return sess
 
     # --- feeding -------------------------------------------------------------------------------
@@ -87,14 +89,14 @@ class FailoverTracker(ConnectionLife):
         if sess.rel is None:
             name = as_text(opts.get("name")) if msg.type in (CONNECT, CONNECTACK) else None
             sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
-        rel = sess.rel
         d = sess.direction(rec.src, rec.ts)
         d.heard(rec.ts)
-        rel.count(msg.type_name)
-        events += self._clock(sess, d, rec)
-        handler = _HANDLERS.get(msg.type)
-        if msg.type not in (CONNECT, CONNECTACK, DISCONNECT) and not sess.saw_connect:
+        sess.rel.count(msg.type_name)
+        if d.note_clock(msg.time, rec.ts):
+            events += self._clock(sess, d, rec)
+        if not sess.saw_connect and msg.type not in (CONNECT, CONNECTACK, DISCONNECT):
             events += self._establish(sess, rec, mid_stream=True)
+        handler = _HANDLERS.get(msg.type)
         if handler is not None:
             events += handler(self, sess, d, rec, opts)
         return events
@@ -109,8 +111,7 @@ class FailoverTracker(ConnectionLife):
         return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, {"mid_stream": mid_stream})]
 
     def _clock(self, sess: Session, d: Direction, rec: FailoverRecord) -> list[FoEvent]:
-        if not d.note_clock(rec.msg.time, rec.ts):
-            return []
+        """The sender's clock estimate moved: a skew event when the pair's difference did."""
         rel = sess.rel
         rel.offsets[d.ip] = d.offset
         other = sess.dirs.get(sess.peer_of(d.ip) or "")

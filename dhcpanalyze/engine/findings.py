@@ -120,7 +120,6 @@ def make_finding(code: str, ts: float, frames: list[int], message: str, *,
 @dataclass(slots=True)
 class _Repeat:
     first: Finding
-    until: float
     count: int = 0
     frames: list[int] = field(default_factory=list)
     last_ts: float = 0.0
@@ -133,33 +132,50 @@ class FindingGate:
         self.window_s = window_s
         self.max_keys = max_keys
         self.max_frames = max_frames
-        self._seen: dict[tuple, _Repeat] = {}
+        # key -> (first finding, window end), oldest first; most keys are never seen again, so
+        # the repeat record is made only for those that are (for speed)
+        self._seen: dict[tuple, tuple[Finding, float]] = {}
+        self._repeats: dict[tuple, _Repeat] = {}
 
     def admit(self, finding: Finding) -> list[Finding]:
         """The findings to emit now: this one, or nothing while a repeat of a recent one."""
         if finding.gate is None or self.window_s <= 0:
             return [finding]
         key = (finding.code, finding.severity, finding.gate)
-        rep = self._seen.get(key)
-        if rep is not None and finding.ts <= rep.until:
-            rep.count += 1
-            rep.last_ts = finding.ts
-            for frame in finding.frames:
-                if len(rep.frames) < self.max_frames and frame not in rep.frames:
-                    rep.frames.append(frame)
+        seen = self._seen.get(key)
+        if seen is not None and finding.ts <= seen[1]:
+            self._count(key, seen[0], finding)
             return []
-        out = self._summary(self._seen.pop(key)) if rep is not None else []
+        out = []
+        if seen is not None:                # its window is over: summarise, start a new one
+            out += self._close(key)
         if len(self._seen) >= self.max_keys:
-            out += self._summary(self._seen.pop(next(iter(self._seen))))
-        self._seen[key] = _Repeat(first=finding, until=finding.ts + self.window_s)
-        return out + [finding]
+            out += self._close(next(iter(self._seen)))
+        self._seen[key] = (finding, finding.ts + self.window_s)
+        out.append(finding)
+        return out
+
+    def _count(self, key: tuple, first: Finding, finding: Finding) -> None:
+        rep = self._repeats.get(key)
+        if rep is None:
+            rep = self._repeats[key] = _Repeat(first)
+        rep.count += 1
+        rep.last_ts = finding.ts
+        for frame in finding.frames:
+            if len(rep.frames) < self.max_frames and frame not in rep.frames:
+                rep.frames.append(frame)
+
+    def _close(self, key: tuple) -> list[Finding]:
+        """Forget `key`; the summary of its repeats if it had any."""
+        del self._seen[key]
+        rep = self._repeats.pop(key, None)
+        return self._summary(rep) if rep is not None else []
 
     def flush(self) -> list[Finding]:
         """Summaries of every suppressed repeat (finish time)."""
         out = []
-        for rep in self._seen.values():
-            out += self._summary(rep)
-        self._seen.clear()
+        for key in list(self._seen):
+            out += self._close(key)
         return out
 
     def _summary(self, rep: _Repeat) -> list[Finding]:

@@ -96,16 +96,18 @@ def verdict(key: bytes, secs: int, hba: bytes, primary: str, secondary: str,
 def service_mode(rel: Relationship, ts: float) -> tuple[str, str | None]:
     """How the pair serves at `ts`: ('balanced', None), ('alone', peer in partner-down), or
     ('independent', None) when out of touch or in other states (failover-wire.md §5.8)."""
-    if rel.link_up_at(ts) is False:
+    link_up = rel.link_up_at(ts)
+    if link_up is False:
         return "independent", None
-    states = {peer: rel.state_at(peer, ts) for peer in (rel.primary, rel.secondary)}
-    alone = [peer for peer, state in states.items() if state == "partner-down"]
-    if alone:
-        return "alone", alone[0]
-    if all(state == "normal" for state in states.values()):
+    primary, secondary = rel.state_at(rel.primary, ts), rel.state_at(rel.secondary, ts)
+    if primary == "partner-down":
+        return "alone", rel.primary
+    if secondary == "partner-down":
+        return "alone", rel.secondary
+    if primary == "normal" and secondary == "normal":
         return "balanced", None
     # a session caught mid-stream with no STATE seen: ISC peers that talk are normally NORMAL
-    if all(state is None for state in states.values()) and rel.link_up_at(ts):
+    if primary is None and secondary is None and link_up:
         return "balanced", None
     return "independent", None
 

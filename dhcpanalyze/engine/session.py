@@ -36,8 +36,11 @@ class Direction:
     window_reported: bool = False
 
     def heard(self, ts: float) -> None:
-        self.max_gap = max(self.max_gap, ts - self.last_ts)
-        self.last_ts = max(self.last_ts, ts)
+        gap = ts - self.last_ts
+        if gap > self.max_gap:
+            self.max_gap = gap
+        if ts > self.last_ts:
+            self.last_ts = ts
         self.messages += 1
 
     def note_clock(self, header_time: int, ts: float) -> bool:

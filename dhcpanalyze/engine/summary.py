@@ -28,8 +28,10 @@ class CaptureStats:
             self.frames_seen += 1
             self._last_frame = rec.frame
         ts = rec.ts
-        self.first_ts = ts if self.first_ts is None else min(self.first_ts, ts)
-        self.last_ts = ts if self.last_ts is None else max(self.last_ts, ts)
+        if self.first_ts is None or ts < self.first_ts:
+            self.first_ts = ts
+        if self.last_ts is None or ts > self.last_ts:
+            self.last_ts = ts
         kind = type(rec)
         if kind is DhcpRecord:
             self.dhcp_messages += 1

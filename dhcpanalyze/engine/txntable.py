@@ -7,8 +7,6 @@ is always first: timeouts and the size bound cost O(1) per emitted transaction.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dhcpanalyze.model import DhcpRecord
 
 from .loadbalance import hash_key
@@ -20,19 +18,23 @@ BROADCAST = "255.255.255.255"
 LEASEQUERY_TYPES = {"LEASEQUERY", "BULKLEASEQUERY", "ACTIVELEASEQUERY"}
 
 
-@dataclass(slots=True)
-class Applied:
-    """What one DHCP record did: its transaction, its type, and whether it was a new message."""
+class Applied(DhcpView):
+    """One DHCP record as the table read it (a DhcpView: option bytes, `mtype`) and what it did:
+    its transaction, whether it was a new message, and the server that sent it.
 
+    The view and the outcome are one object because every record needs both (one allocation
+    per record instead of two, for speed); the outcome slots are set once feed() applied it.
+    """
+
+    __slots__ = ("txn", "distinct", "server")
     txn: Transaction
-    mtype: str
     distinct: bool          # False for a relay/capture copy or an ICMP-quoted message
-    view: DhcpView
     server: str | None      # reply_server() of a server message on UDP, else None
 
 
-def txn_key(view: DhcpView, chaddr: bytes) -> tuple:
-    if is_bogus_chaddr(chaddr):
+def txn_key(view: DhcpView, chaddr: bytes | None) -> tuple:
+    """chaddr: the usable hardware address, None when empty or all zero."""
+    if chaddr is None:
         return (view.msg.xid, "cid", view.client_id() or b"")
     return (view.msg.xid, "hw", chaddr)
 
@@ -85,29 +87,38 @@ class TransactionTable:
         self._open: dict[tuple, Transaction] = {}
         self._done: dict[tuple, Transaction] = {}
         self.evicted = 0
+        # no transaction reaches txn_max_duration_s before this capture time (a lower bound,
+        # so _expire_long scans the tables only when one may have)
+        self._long_due = float("inf")
 
     def __len__(self) -> int:
         return len(self._open) + len(self._done)
 
     def feed(self, rec: DhcpRecord, emit: list[Transaction]) -> Applied:
         msg = rec.msg
-        view = DhcpView(msg)
-        mtype = view.mtype
+        view = Applied(msg)
         is_client = msg.op != 2
         chaddr = bytes(msg.chaddr[: msg.hlen])
+        if is_bogus_chaddr(chaddr):
+            chaddr = None
         key = txn_key(view, chaddr)
         txn = self._done.pop(key, None) or self._open.pop(key, None)
-        ended = self._ends_before(txn, mtype, is_client) if txn is not None else None
-        if ended:
-            self._close(txn, rec.ts, ended, emit)
-            txn = None
+        if txn is not None:
+            ended = self._ends_before(txn, view.mtype, is_client)
+            if ended:
+                self._close(txn, rec.ts, ended, emit)
+                txn = None
         if txn is None:
             txn = self._new(rec, view, chaddr, is_client, emit)
         # reply_server once per message: the table, the server counts and checks all ask
         server = None if is_client or rec.via_icmp is not None else reply_server(rec, view)
-        distinct = self._apply(txn, rec, view, is_client, server)
-        self._file(key, txn)
-        return Applied(txn, mtype, distinct, view, server)
+        view.distinct = self._apply(txn, rec, view, is_client, server)
+        view.txn, view.server = txn, server
+        if txn.done_ts is not None:         # filed last: the oldest stays first
+            self._done[key] = txn
+        else:
+            self._open[key] = txn
+        return view
 
     def _ends_before(self, txn: Transaction, mtype: str, is_client: bool) -> str | None:
         """Why this message cannot join `txn` (its closed value), or None if it can."""
@@ -118,27 +129,24 @@ class TransactionTable:
             return "complete"
         return None
 
-    def _new(self, rec: DhcpRecord, view: DhcpView, chaddr: bytes, is_client: bool,
+    def _new(self, rec: DhcpRecord, view: DhcpView, chaddr: bytes | None, is_client: bool,
              emit: list[Transaction]) -> Transaction:
         if len(self._open) + len(self._done) >= self.s.max_open_transactions:
             self._evict_oldest(rec.ts, emit)
         kind = classify(view, rec.dst) if is_client else classify_reply(view)
         cid = view.client_id()
-        mac = hex_colon(chaddr) if not is_bogus_chaddr(chaddr) else None
-        return Transaction(kind=kind, xid=rec.msg.xid, mac=mac, start=rec.ts, end=rec.ts,
-                           client_id=hex_colon(cid) if cid else None)
+        due = rec.ts + self.s.txn_max_duration_s
+        if due < self._long_due:
+            self._long_due = due
+        return Transaction(kind=kind, xid=rec.msg.xid,
+                           mac=hex_colon(chaddr) if chaddr is not None else None,
+                           start=rec.ts, end=rec.ts, client_id=hex_colon(cid) if cid else None)
 
     def _evict_oldest(self, now: float, emit: list[Transaction]) -> None:
         pool = self._done if self._done else self._open
         key = next(iter(pool))
         self.evicted += 1
         self._close(pool.pop(key), now, "evicted", emit)
-
-    def _file(self, key: tuple, txn: Transaction) -> None:
-        if txn.done_ts is not None:
-            self._done[key] = txn
-        else:
-            self._open[key] = txn
 
     # --- applying one message --------------------------------------------------------------
 
@@ -276,10 +284,16 @@ class TransactionTable:
         self._expire_long(now, emit)
 
     def _expire_long(self, now: float, emit: list) -> None:
-        # a client that keeps one xid busy forever sits at the back; check sparingly
-        for key in [k for k, t in self._open.items()
-                    if t.start + self.s.txn_max_duration_s <= now]:
+        # a client that keeps one xid busy forever sits at the back, out of the oldest-first
+        # order: scan for it only once the earliest possible deadline has passed
+        if now < self._long_due:
+            return
+        limit = self.s.txn_max_duration_s
+        for key in [k for k, t in self._open.items() if t.start + limit <= now]:
             self._close(self._open.pop(key), now, "timeout", emit)
+        # a lingering transaction may reopen, so the bound covers both tables
+        starts = [t.start for t in self._open.values()] + [t.start for t in self._done.values()]
+        self._long_due = min(starts) + limit if starts else float("inf")
 
     def drain(self, now: float, emit: list[Transaction]) -> None:
         """Emit everything (end of capture); lingering ones are complete."""

@@ -27,8 +27,11 @@ class DhcpView:
 
     def __init__(self, msg: DhcpMessage) -> None:
         self.msg = msg
-        # walked backwards so the first occurrence of a code is the one kept
-        opts = self.opts = {opt.code: opt.raw for opt in reversed(msg.options)}
+        opts: dict[int, bytes] = {}
+        for opt in msg.options:         # a plain loop: a comprehension costs a call per record
+            if opt.code not in opts:
+                opts[opt.code] = opt.raw
+        self.opts = opts
         raw = opts.get(53)
         # option 53 as a name; 'BOOTP' without it (RFC 951 message); 'TYPEn' if unknown
         self.mtype = "BOOTP" if not raw else DHCP_TYPES.get(raw[0], f"TYPE{raw[0]}")
@@ -109,7 +112,7 @@ def fo_options(msg: FailoverMessage) -> dict[str, bytes]:
     """Raw option bytes by engine key (first occurrence, as ISC refuses duplicates)."""
     table = _FO_LEGACY_CODES if msg.legacy else _FO_CODES
     out: dict[str, bytes] = {}
-    for opt in msg.options:
+    for opt in msg.options:             # a plain loop: a comprehension costs a call per message
         key = table.get(opt.code)
         if key is not None and key not in out:
             out[key] = bytes(opt.raw)

@@ -68,21 +68,19 @@ def overriding(checks: list[Check], hook: str) -> list:
     return [getattr(c, hook) for c in checks if getattr(type(c), hook) is not getattr(Check, hook)]
 
 
-class HookTable:
-    """The bound methods of one hook by the key of a record (for speed: one dict lookup per
-    record instead of a call per check). Keys are few (message types, event kinds), so the
-    lists are built on first use and kept."""
+class HookTable(dict):
+    """key of a record -> the bound methods of one hook that look at it. For speed: one dict
+    lookup per record instead of a call per check. Keys are few (message types, event kinds),
+    so each list is built on first use (__missing__) and kept."""
 
     def __init__(self, checks: list[Check], hook: str, wants) -> None:
+        super().__init__()
         self._entries = [(getattr(c, hook), c) for c in checks
                          if getattr(type(c), hook) is not getattr(Check, hook)]
         self._wants = wants                 # (check, key) -> bool
-        self._by_key: dict = {}
 
-    def get(self, key) -> list:
-        methods = self._by_key.get(key)
-        if methods is None:
-            methods = self._by_key[key] = [m for m, c in self._entries if self._wants(c, key)]
+    def __missing__(self, key) -> list:
+        methods = self[key] = [m for m, c in self._entries if self._wants(c, key)]
         return methods
 
 

@@ -27,9 +27,12 @@ class LoadBalance(Check):
         if rel is None:
             return []
         out = []
-        for (ts, frame, secs), servers, offers in self._answers(txn, rel, ctx):
-            v = verdict(txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
-                        ctx.settings.lb_max_secs, ctx.settings.check_secs_byte_order)
+        for i, servers, offers in self._answers(txn, rel, ctx):
+            ts, frame, secs = txn.discovers[i]
+            # designate() judged the first DISCOVER against this same pair just before
+            v = txn.balance if i == 0 else verdict(
+                txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
+                ctx.settings.lb_max_secs, ctx.settings.check_secs_byte_order)
             if not (v.judged and v.balanced) or service_mode(rel, ts)[0] != "balanced":
                 continue
             if servers == {v.owner}:
@@ -40,17 +43,19 @@ class LoadBalance(Check):
                 out += self._twice(txn, rel, v, frame, offers, ctx)
         return out
 
-    def _answers(self, txn, rel, ctx):
-        """Each DISCOVER with the failover peers whose OFFERs answered it."""
+    def _answers(self, txn, rel, ctx) -> list[tuple[int, set, list]]:
+        """(index in txn.discovers, failover peers that answered it, their OFFERs) per DISCOVER."""
         times = [d[0] for d in txn.discovers]
         groups: dict[int, list] = {}
         for offer in txn.offers:
             i = max(bisect.bisect_right(times, offer.ts) - 1, 0)
             groups.setdefault(i, []).append(offer)
+        out = []
         for i, offers in sorted(groups.items()):
             peers = {ctx.peer_address(o.server) for o in offers if o.server} & rel.peers
             if peers:
-                yield txn.discovers[i], peers, offers
+                out.append((i, peers, offers))
+        return out
 
     def _wrong(self, txn, rel, v, frame, offers):
         who = ", ".join(f"{o.server} ({o.yiaddr})" for o in offers)
