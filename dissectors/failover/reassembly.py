@@ -72,6 +72,9 @@ class SegmentQueue:
         if self.next is None:
             self.anchor(seq)          # mid-stream start: the first byte seen is where we begin
         start = self.position(seq)
+        if start == self.next and not self.held:     # the common case: the next bytes, nothing pending
+            self.next += len(data)
+            return [Data(data, frame, ts)]
         if start + len(data) <= self.next:
             return []                 # a pure retransmission of bytes already assembled
         if self._covered(start, len(data)):
