@@ -40,10 +40,10 @@ class ConnectionLife:
         if ev.kind == "syn":
             old = self._sessions.pop(key, None)
             events = self._end(old, ev.ts, "reused") if old else []
-            sess = self._session(ev)
+            sess = self._session(ev, key=key)
             sess.client = ev.src
             return events
-        sess = self._session(ev, create_ok=False)
+        sess = self._session(ev, create_ok=False, key=key)
         if ev.kind == "gap":
             rel = sess.rel if sess and sess.rel else self._relationship(
                 frozenset((ev.src, ev.dst)), None)
@@ -85,8 +85,9 @@ class ConnectionLife:
             return []
         rel.link_downs += 1
         rel.last_down_by = by
+        # the ended Session itself: its summary() is built only if a check asks
         return [FoEvent("link-down", ts, [sess.last_frame], rel,
-                        {"reason": reason, "by": by, "session": sess})]   # ended: summary() on demand
+                        {"reason": reason, "by": by, "session": sess})]
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []

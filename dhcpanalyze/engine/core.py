@@ -51,7 +51,6 @@ class Engine:
                                 s.max_frames_listed)
         self.capture = CaptureStats()
         self.counts = Counts()
-        self._now: float | None = None
         self._next_sweep = float("-inf")
         self._finished = False
 
@@ -65,12 +64,9 @@ class Engine:
     def feed(self, record) -> list[Output]:
         """Apply one record; returns what became known because of it."""
         out: list[Output] = []
-        ts = record.ts
-        self.capture.note(record)
-        if self._now is None or ts > self._now:
-            self._now = ts
-        if ts >= self._next_sweep:
-            self._sweep(ts, out)
+        self.capture.note(record)           # its last_ts is the engine's clock
+        if record.ts >= self._next_sweep:
+            self._sweep(record.ts, out)
         try:
             handler = self._handlers[type(record)]
         except KeyError:
@@ -97,7 +93,7 @@ class Engine:
         if self._finished:
             return out
         self._finished = True
-        now = self._now if self._now is not None else 0.0
+        now = self.capture.last_ts if self.capture.last_ts is not None else 0.0
         self._sweep(now, out)
         emitted: list[Transaction] = []
         self.txns.drain(now, emitted)
@@ -159,6 +155,9 @@ class Engine:
             self._run(self._on_transaction, out, txn)
 
     def _dhcp(self, rec: DhcpRecord, out: list[Output]) -> None:
+        self.capture.dhcp_messages += 1
+        if rec.via_icmp is not None:
+            self.capture.icmp_quoted += 1
         emitted: list[Transaction] = []
         applied = self.txns.feed(rec, emitted)
         if emitted:
@@ -191,6 +190,7 @@ class Engine:
             ctx.leases.client_event(txn.requested_ip, txn.mac, "abandoned", rec.frame)
 
     def _failover(self, rec: FailoverRecord, out: list[Output]) -> None:
+        self.capture.failover_messages += 1
         events = self.ctx.failover.feed(rec)
         if events:
             self._events(events, out)
@@ -198,15 +198,19 @@ class Engine:
             self._issue(rec, out)
 
     def _tcp(self, ev: TcpEvent, out: list[Output]) -> None:
+        self.capture.tcp_events += 1
         events = self.ctx.failover.feed(ev)
         if events:
             self._events(events, out)
 
     def _issue(self, rec, out: list[Output]) -> None:
+        """A decoding problem: counted once per record, then the on_issue checks."""
+        self.capture.malformed += 1
         self._run(self._on_issue, out, rec)
 
     def _ignore(self, rec, out: list[Output]) -> None:
-        """A record of no known kind: counted in the capture stats only."""
+        """A record of no known kind: counted as an event, nothing else."""
+        self.capture.tcp_events += 1
 
     def _events(self, events, out: list[Output]) -> None:
         leases, hooks = self.ctx.leases, self._on_failover
@@ -215,4 +219,6 @@ class Engine:
                 leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
                 leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
-            self._run(hooks[ev.kind], out, ev)
+            methods = hooks[ev.kind]
+            if methods:
+                self._run(methods, out, ev)

@@ -62,8 +62,9 @@ class FailoverTracker(ConnectionLife):
             self.relationships.append(rel)
         return rel
 
-    def _session(self, rec, create_ok: bool = True) -> Session | None:
-        key = session_key(rec.src, rec.sport, rec.dst, rec.dport)
+    def _session(self, rec, create_ok: bool = True, key: tuple | None = None) -> Session | None:
+        if key is None:
+            key = session_key(rec.src, rec.sport, rec.dst, rec.dport)
         sess = self._sessions.pop(key, None)
         if sess is None and create_ok:
             sess = Session(key=key, start_ts=rec.ts, start_frame=rec.frame)
@@ -197,16 +198,17 @@ class FailoverTracker(ConnectionLife):
         rel.bindings.sent += 1
         status = BINDING_STATES.get(as_uint(opts.get("status")))
         ip = as_ip(opts.get("ip"))
-        if len(d.outstanding) < self.s.max_outstanding:
-            d.outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
-        d.max_outstanding = max(d.max_outstanding, len(d.outstanding))
-        chaddr = opts.get("chaddr")
+        outstanding = d.outstanding
+        if len(outstanding) < self.s.max_outstanding:
+            outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+        if len(outstanding) > d.max_outstanding:
+            d.max_outstanding = len(outstanding)
+        chaddr, client_id = opts.get("chaddr"), opts.get("client_id")
+        # what the lease table and the checks read (tstp, cltt and flags are left on the wire)
         data = {"sender": rec.src, "receiver": rec.dst, "ip": ip, "status": status,
                 "xid": rec.msg.xid, "mac": hex_colon(chaddr[1:]) if chaddr else None,
-                "client_id": hex_colon(opts["client_id"]) if opts.get("client_id") else None,
-                "starts": as_uint(opts.get("stos")), "ends": as_uint(opts.get("ends")),
-                "tstp": as_uint(opts.get("tstp")), "cltt": as_uint(opts.get("cltt")),
-                "ip_flags": as_uint(opts.get("ip_flags"))}
+                "client_id": hex_colon(client_id) if client_id else None,
+                "starts": as_uint(opts.get("stos")), "ends": as_uint(opts.get("ends"))}
         events = [FoEvent("bndupd", rec.ts, [rec.frame], rel, data)]
         limit = rel.max_unacked.get(rec.dst)
         if limit and len(d.outstanding) > limit and not d.window_reported:

@@ -99,7 +99,10 @@ class Relationship:
 
     def link_up_at(self, ts: float) -> bool | None:
         """Whether a failover session was established at `ts`; None before anything is known."""
-        i = bisect.bisect_right(self.link, (ts, True))
+        link = self.link
+        if link and ts >= link[-1][0]:      # asked about now, mostly: no search
+            return link[-1][1]
+        i = bisect.bisect_right(link, (ts, True))
         return self.link[i - 1][1] if i else None
 
     def state_at(self, ip: str, ts: float) -> str | None:
@@ -107,6 +110,8 @@ class Relationship:
         times = self.state_times.get(ip)
         if not times:
             return None
+        if ts >= times[-1]:                 # asked about now, mostly: no search
+            return self.state_names[ip][-1]
         i = bisect.bisect_right(times, ts)
         return self.state_names[ip][i - 1] if i else None
 

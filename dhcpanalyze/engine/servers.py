@@ -67,8 +67,10 @@ class ServerTable:
         if src != giaddr and src not in server.addresses \
                 and len(server.addresses) < self.MAX_ADDRESSES:
             server.addresses.append(src)
-        server.first_ts = ts if server.first_ts is None else min(server.first_ts, ts)
-        server.last_ts = ts if server.last_ts is None else max(server.last_ts, ts)
+        if server.first_ts is None or ts < server.first_ts:
+            server.first_ts = ts
+        if server.last_ts is None or ts > server.last_ts:
+            server.last_ts = ts
         return server
 
     def answering(self) -> list[Server]:

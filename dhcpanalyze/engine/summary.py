@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord
 
 
 @dataclass(slots=True)
 class CaptureStats:
-    """`to_dict()` is the `capture` object of the report contract."""
+    """`to_dict()` is the `capture` object of the report contract.
+
+    note() keeps the frame and time facts; the per-kind counts are kept by the engine's handler
+    for each record kind (it dispatches on the kind once per record anyway).
+    """
 
     files: list[str] = field(default_factory=list)
     packets: int | None = None        # frames read, when the caller tells (note_input)
@@ -28,22 +31,12 @@ class CaptureStats:
             self.frames_seen += 1
             self._last_frame = rec.frame
         ts = rec.ts
-        if self.first_ts is None or ts < self.first_ts:
-            self.first_ts = ts
-        if self.last_ts is None or ts > self.last_ts:
+        if self.last_ts is None:
+            self.first_ts = self.last_ts = ts
+        elif ts > self.last_ts:
             self.last_ts = ts
-        kind = type(rec)
-        if kind is DhcpRecord:
-            self.dhcp_messages += 1
-            self.icmp_quoted += rec.via_icmp is not None
-            self.malformed += bool(rec.msg.issues)
-        elif kind is FailoverRecord:
-            self.failover_messages += 1
-            self.malformed += bool(rec.msg.issues)
-        elif kind is CaptureIssue:
-            self.malformed += 1
-        else:
-            self.tcp_events += 1
+        elif ts < self.first_ts:
+            self.first_ts = ts
 
     def to_dict(self) -> dict:
         return {"files": list(self.files),

@@ -12,7 +12,7 @@ from dhcpanalyze.model import DhcpRecord
 from .loadbalance import hash_key
 from .settings import EngineSettings
 from .transactions import TERMINAL_REPLIES, Offer, Transaction
-from .wireview import ZERO_IP, DhcpView, hex_colon, is_bogus_chaddr
+from .wireview import ZERO_IP, DhcpView, hex_colon
 
 BROADCAST = "255.255.255.255"
 LEASEQUERY_TYPES = {"LEASEQUERY", "BULKLEASEQUERY", "ACTIVELEASEQUERY"}
@@ -32,11 +32,13 @@ class Applied(DhcpView):
     server: str | None      # reply_server() of a server message on UDP, else None
 
 
-def txn_key(view: DhcpView, chaddr: bytes | None) -> tuple:
-    """chaddr: the usable hardware address, None when empty or all zero."""
-    if chaddr is None:
-        return (view.msg.xid, "cid", view.client_id() or b"")
-    return (view.msg.xid, "hw", chaddr)
+def txn_key(view: DhcpView) -> tuple[tuple, bytes | None]:
+    """The table key, and the client's hardware address (None when it has no usable one)."""
+    msg = view.msg
+    chaddr = bytes(msg.chaddr[: msg.hlen])
+    if not any(chaddr):         # empty (hlen 0, IPoIB) or all zero: the client id tells
+        return (msg.xid, "cid", view.client_id() or b""), None
+    return (msg.xid, "hw", chaddr), chaddr
 
 
 def classify(view: DhcpView, dst: str) -> str:
@@ -98,10 +100,7 @@ class TransactionTable:
         msg = rec.msg
         view = Applied(msg)
         is_client = msg.op != 2
-        chaddr = bytes(msg.chaddr[: msg.hlen])
-        if is_bogus_chaddr(chaddr):
-            chaddr = None
-        key = txn_key(view, chaddr)
+        key, chaddr = txn_key(view)
         txn = self._done.pop(key, None) or self._open.pop(key, None)
         if txn is not None:
             ended = self._ends_before(txn, view.mtype, is_client)

@@ -34,7 +34,7 @@ class DhcpView:
         self.opts = opts
         raw = opts.get(53)
         # option 53 as a name; 'BOOTP' without it (RFC 951 message); 'TYPEn' if unknown
-        self.mtype = "BOOTP" if not raw else DHCP_TYPES.get(raw[0], f"TYPE{raw[0]}")
+        self.mtype = "BOOTP" if not raw else (DHCP_TYPES.get(raw[0]) or f"TYPE{raw[0]}")
 
     def ip(self, code: int) -> str | None:
         raw = self.opts.get(code)
@@ -59,11 +59,6 @@ class DhcpView:
 
 def hex_colon(data: bytes) -> str:
     return data.hex(":")
-
-
-def is_bogus_chaddr(chaddr: bytes) -> bool:
-    """No usable hardware address: empty (hlen 0, IPoIB) or all zero."""
-    return not chaddr or not any(chaddr)
 
 
 # --- failover ------------------------------------------------------------------------------
@@ -133,7 +128,9 @@ def as_text(raw: bytes | None) -> str | None:
 
 def fo_state_name(value: int | None, legacy: bool) -> str:
     table = FO_LEGACY_STATES if legacy else FO_STATES
-    return table.get(value, f"state-{value}") if value is not None else "unknown-state"
+    if value is None:
+        return "unknown-state"
+    return table.get(value) or f"state-{value}"
 
 
 def hba_split(hba: bytes) -> int | None:

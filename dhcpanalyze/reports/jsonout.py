@@ -24,8 +24,9 @@ SECTIONS = ((SERVER, "servers"), (FAILOVER, "failover"), (TRANSACTION, "transact
             (LEASE, "leases"), (FINDING, "findings"))
 
 
-# One encoder for every line (json.dumps would build a new one per call with these options).
-_ENCODE = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode
+# One encoder for every line (json.dumps would build a new one per call with these options);
+# report objects are trees of fresh dicts and lists, so the circular-reference check is skipped.
+_ENCODE = json.JSONEncoder(ensure_ascii=True, check_circular=False, separators=(", ", ": ")).encode
 _HEAD_KEYS = ("record", "schema")
 
 

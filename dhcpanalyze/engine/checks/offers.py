@@ -13,8 +13,10 @@ from . import Check
 
 class DuplicateOffer(Check):
     def on_transaction(self, txn, ctx) -> list:
+        if txn.kind != "dora" or len(txn.offers) < 2:
+            return []
         servers = txn.offering_servers()
-        if txn.kind != "dora" or len(servers) < 2:
+        if len(servers) < 2:
             return []
         offers = ", ".join(f"{o.server} {o.yiaddr}" for o in txn.offers)
         message = (f"{len(servers)} servers offered to {txn.mac} (xid {txn.xid:#x}, secs "
