@@ -149,7 +149,8 @@ class Engine:
 
     def _transactions(self, emitted: list[Transaction], out: list[Output]) -> None:
         for txn in emitted:
-            designate(txn, self.ctx.rel_for_txn(txn), self.settings)
+            if txn.discovers:               # only a DISCOVER is load balanced
+                designate(txn, self.ctx.rel_for_txn(txn), self.settings)
             self.counts.transaction(txn)
             out.append(txn)
             self._run(self._on_transaction, out, txn)
@@ -213,12 +214,13 @@ class Engine:
         self.capture.tcp_events += 1
 
     def _events(self, events, out: list[Output]) -> None:
-        leases, hooks = self.ctx.leases, self._on_failover
+        ctx, hooks = self.ctx, self._on_failover
         for ev in events:
             if ev.kind == "bndupd":
-                leases.bndupd(ev.data, ev.frames[-1])
+                ctx.leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
-                leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
-            methods = hooks[ev.kind]
-            if methods:
-                self._run(methods, out, ev)
+                ctx.leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
+            for method in hooks[ev.kind]:
+                findings = method(ev, ctx)
+                if findings:
+                    self._emit_all(findings, out)

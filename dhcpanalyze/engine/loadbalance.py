@@ -121,6 +121,7 @@ def designate(txn, rel: Relationship | None, settings) -> None:
     txn.balance = verdict(txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
                           settings.lb_max_secs, settings.check_secs_byte_order)
     mode, peer = service_mode(rel, ts)
+    txn.service_mode = mode
     if mode == "alone":
         txn.expected_server = peer
     elif mode == "balanced" and txn.balance.balanced and txn.balance.judged:

@@ -59,7 +59,7 @@ class ServerTable:
 
     def reply(self, server_ip: str, src: str, giaddr: str, mtype: str, ts: float) -> Server:
         """Count one distinct reply (copies were already left out by the transaction table)."""
-        server = self.get(server_ip)
+        server = self._servers.get(server_ip) or self.get(server_ip)
         server.answers_dhcp = True
         key = _COUNTED.get(mtype)
         if key:

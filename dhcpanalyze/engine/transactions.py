@@ -95,6 +95,7 @@ class Transaction:
     done_ts: float | None = None
     discovers: list[tuple] = field(default_factory=list)   # (ts, frame, secs), first 16
     lb_key: bytes | None = None        # what ISC hashes for load balancing (first DISCOVER)
+    service_mode: str | None = None    # how the pair served at the first DISCOVER (designate)
     prev_server: str | None = None     # who served this client the address before this ACK
     record = "transaction"
 

@@ -35,7 +35,7 @@ class Applied(DhcpView):
 def txn_key(view: DhcpView) -> tuple[tuple, bytes | None]:
     """The table key, and the client's hardware address (None when it has no usable one)."""
     msg = view.msg
-    chaddr = bytes(msg.chaddr[: msg.hlen])
+    chaddr = msg.chaddr[: msg.hlen]
     if not any(chaddr):         # empty (hlen 0, IPoIB) or all zero: the client id tells
         return (msg.xid, "cid", view.client_id() or b""), None
     return (msg.xid, "hw", chaddr), chaddr

@@ -18,6 +18,19 @@ DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6
               14: "BULKLEASEQUERY", 15: "LEASEQUERYDONE", 16: "ACTIVELEASEQUERY",
               17: "LEASEQUERYSTATUS", 18: "TLS"}
 ZERO_IP = "0.0.0.0"
+IP_TEXT_CACHE = 4096        # dotted texts remembered (server ids and pool addresses repeat)
+_ip_texts: dict[bytes, str] = {}
+
+
+def ip_text(raw: bytes) -> str:
+    """inet_ntoa of 4 bytes, remembered: libc formats each call through snprintf, and the same
+    few server identifiers and pool addresses come back all the time (a cache for speed)."""
+    text = _ip_texts.get(raw)
+    if text is None:
+        if len(_ip_texts) >= IP_TEXT_CACHE:
+            _ip_texts.clear()
+        text = _ip_texts[raw] = socket.inet_ntoa(raw)
+    return text
 
 
 class DhcpView:
@@ -38,7 +51,7 @@ class DhcpView:
 
     def ip(self, code: int) -> str | None:
         raw = self.opts.get(code)
-        return socket.inet_ntoa(raw[:4]) if raw is not None and len(raw) >= 4 else None
+        return ip_text(raw[:4]) if raw is not None and len(raw) >= 4 else None
 
     def u32(self, code: int) -> int | None:
         raw = self.opts.get(code)
@@ -53,8 +66,7 @@ class DhcpView:
 
     def client_id(self) -> bytes | None:
         """Option 61 as sent: type byte + identifier (what ISC hashes and stores as uid)."""
-        raw = self.opts.get(61)
-        return bytes(raw) if raw else None
+        return self.opts.get(61) or None
 
 
 def hex_colon(data: bytes) -> str:
@@ -110,7 +122,7 @@ def fo_options(msg: FailoverMessage) -> dict[str, bytes]:
     for opt in msg.options:             # a plain loop: a comprehension costs a call per message
         key = table.get(opt.code)
         if key is not None and key not in out:
-            out[key] = bytes(opt.raw)
+            out[key] = opt.raw
     return out
 
 
@@ -119,7 +131,7 @@ def as_uint(raw: bytes | None) -> int | None:
 
 
 def as_ip(raw: bytes | None) -> str | None:
-    return socket.inet_ntoa(raw) if raw is not None and len(raw) == 4 else None
+    return ip_text(raw) if raw is not None and len(raw) == 4 else None
 
 
 def as_text(raw: bytes | None) -> str | None:

@@ -30,10 +30,13 @@ class LoadBalance(Check):
         for i, servers, offers in self._answers(txn, rel, ctx):
             ts, frame, secs = txn.discovers[i]
             # designate() judged the first DISCOVER against this same pair just before
-            v = txn.balance if i == 0 else verdict(
-                txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
-                ctx.settings.lb_max_secs, ctx.settings.check_secs_byte_order)
-            if not (v.judged and v.balanced) or service_mode(rel, ts)[0] != "balanced":
+            if i == 0:
+                v, mode = txn.balance, txn.service_mode
+            else:
+                v = verdict(txn.lb_key, secs, rel.hba_at(ts), rel.primary, rel.secondary,
+                            ctx.settings.lb_max_secs, ctx.settings.check_secs_byte_order)
+                mode = service_mode(rel, ts)[0]
+            if not (v.judged and v.balanced) or mode != "balanced":
                 continue
             if servers == {v.owner}:
                 self._both[rel.name] = 0
