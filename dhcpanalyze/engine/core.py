@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, TcpEvent
 
-from .checks import ICMP, NEW, COPY, HookTable, all_checks, overriding, wants_dhcp, \
+from .checks import COPY, ICMP, NEW, HookTable, all_checks, overriding, wants_dhcp, \
     wants_failover
 from .context import Context
 from .failover import FailoverTracker
@@ -75,11 +75,11 @@ class Engine:
         return out
 
     def _handler_of(self, record):
-        """The handler for a subclass of a record type (the table holds the exact classes)."""
-        for kind, handler in self._handlers.items():
-            if isinstance(record, kind):
-                return handler
-        return self._ignore
+        """The handler for a subclass of a record type, kept in the table from now on."""
+        handler = next((h for kind, h in self._handlers.items() if isinstance(record, kind)),
+                       self._ignore)
+        self._handlers[type(record)] = handler
+        return handler
 
     def expire(self, now: float) -> list[Output]:
         """Emit what timed out by capture time `now` (live captures between packets)."""

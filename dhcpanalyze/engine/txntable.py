@@ -19,12 +19,8 @@ LEASEQUERY_TYPES = {"LEASEQUERY", "BULKLEASEQUERY", "ACTIVELEASEQUERY"}
 
 
 class Applied(DhcpView):
-    """One DHCP record as the table read it (a DhcpView: option bytes, `mtype`) and what it did:
-    its transaction, whether it was a new message, and the server that sent it.
-
-    The view and the outcome are one object because every record needs both (one allocation
-    per record instead of two, for speed); the outcome slots are set once feed() applied it.
-    """
+    """A DHCP record as the table read it (option bytes, `mtype`) and what it did to which
+    transaction. One object per record for both roles (for speed); feed() sets the outcome."""
 
     __slots__ = ("txn", "distinct", "server")
     txn: Transaction
@@ -89,9 +85,7 @@ class TransactionTable:
         self._open: dict[tuple, Transaction] = {}
         self._done: dict[tuple, Transaction] = {}
         self.evicted = 0
-        # no transaction reaches txn_max_duration_s before this capture time (a lower bound,
-        # so _expire_long scans the tables only when one may have)
-        self._long_due = float("inf")
+        self._long_due = float("inf")      # no transaction is txn_max_duration_s old before
 
     def __len__(self) -> int:
         return len(self._open) + len(self._done)
