@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dhcpanalyze.reports import fmt, table
+from dhcpanalyze.reports import fmt
 from dhcpanalyze.reports.style import TextOptions
 from dhcpanalyze.reports.table import Column, SpooledTable
 
