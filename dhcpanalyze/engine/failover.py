@@ -151,9 +151,11 @@ class FailoverTracker(ConnectionLife):
     def _connectack(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         sess.saw_connect = True
+        # A rejecting CONNECTACK still advertises the secondary's own settings (ISC omits them only
+        # when the relationship name is unknown), and they help explain the reject.
+        self._advertised(rel, rec.src, opts)
         reason = as_uint(opts.get("reject"))
         if reason is None:
-            self._advertised(rel, rec.src, opts)
             return self._establish(sess, rec)
         rel.connect_rejects += 1
         return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel,
