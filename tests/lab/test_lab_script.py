@@ -5,6 +5,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -34,20 +36,29 @@ def test_refuses_naming_root_or_the_missing_package(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
-def test_refuses_a_user_who_is_not_root(tmp_path):
+def test_refuses_a_user_who_is_not_root():
     """As `nobody` (dropped with setpriv when the test runs as root): exit 4, the reason, no files."""
     prefix = []
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root and setpriv (util-linux) is missing: cannot drop root")
         prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    tmp_path.chmod(0o777)
-    out = tmp_path / "run"
-    done = subprocess.run([*prefix, sys.executable, str(LAB), "seed", "--out", str(out)],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == CANNOT_RUN, done.stderr
-    assert "needs root" in done.stderr
-    assert not out.exists()
+    # The checkout and its venv may sit in a directory only root can enter (a `mktemp -d` clone), so
+    # `nobody` runs a world-readable copy of the stdlib-only lab with the venv's base interpreter.
+    readable = Path(tempfile.mkdtemp(prefix="dha-lab-copy-"))
+    try:
+        readable.chmod(0o777)
+        lab = shutil.copytree(LAB.parent, readable / "lab") / LAB.name
+        for path in (lab.parent, *lab.parent.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        out = readable / "run"
+        done = subprocess.run([*prefix, os.path.realpath(sys.executable), str(lab), "seed", "--out", str(out)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == CANNOT_RUN, done.stderr
+        assert "needs root" in done.stderr
+        assert not out.exists()
+    finally:
+        shutil.rmtree(readable)
 
 
 def test_usage_error_without_out():
