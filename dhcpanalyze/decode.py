@@ -41,10 +41,7 @@ def iter_records(paths: list[str], opts: DecodeOptions | None = None) -> Iterato
 
     Raises CaptureError before yielding anything from a file that is not a capture at all.
     """
-    decoder = Decoder(opts or DecodeOptions())
-    for path in paths:
-        yield from decoder.read(path)
-    yield from decoder.finish()
+    return Decoder(opts or DecodeOptions()).records(paths)
 
 
 class Decoder:
@@ -56,6 +53,12 @@ class Decoder:
         self.last_ts = 0.0
         self.defrag = Defragmenter()
         self.streams = FailoverStreams()
+
+    def records(self, paths: list[str]) -> Iterator[Record]:
+        """Every record of the files in turn, then what the streams still hold; sets frames_read."""
+        for path in paths:
+            yield from self.read(path)
+        yield from self.finish()
 
     def read(self, path: str) -> Iterator[Record]:
         opts = self.opts

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
 from dhcpanalyze.decode import CaptureError
+from dhcpanalyze import forked
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.reports import filters, pipeline, render
@@ -48,6 +49,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "(error, warning or info)")
     _add_engine_arguments(p)
     add_decode_arguments(p)
+    p.add_argument("-j", "--jobs", type=_arg(_positive), metavar="N",
+                   help="processes: 1 reads, decodes and analyses in one; 2 (the default on a machine "
+                        "with 2 or more CPUs) reads and decodes in a second process beside the "
+                        "analysis. The report is the same either way; more than 2 counts as 2.")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.set_defaults(run=run)
 
@@ -89,6 +94,13 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"must be 1 or more: {text}")
+    return value
+
+
 def _ip_list(text: str) -> tuple[str, ...]:
     return tuple(filters.parse_ip(part) for part in text.split(",") if part.strip())
 
@@ -104,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     tally = FindingTally()
     progress = Progress(sys.stderr)
     events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
-                             watch=lambda records: progress.watch(_warn_issues(records)))
+                             watch=lambda records: progress.watch(_warn_issues(records)),
+                             jobs=_jobs(args.jobs))
     events = filters.apply(flt, events)
     if args.fail_on is not None:        # only --fail-on reads the tally
         events = tally.watch(events)
@@ -115,6 +128,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.done()
     return Exit.FINDINGS if tally.reaches(args.fail_on) else Exit.OK
+
+
+def _jobs(asked: int | None) -> int:
+    """Two processes when asked for or, by default, when there are two CPUs to run them on."""
+    if asked is None:
+        return forked.default_jobs()
+    return min(asked, 2) if forked.can_fork() else 1
 
 
 def _warn_issues(records: Iterable[Record]) -> Iterator[Record]:

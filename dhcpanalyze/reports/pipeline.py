@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from dhcpanalyze.decode import Decoder, DecodeOptions
 from dhcpanalyze.engine import Engine, EngineSettings
+from dhcpanalyze.forked import ForkedDecoder
 from dhcpanalyze.model import Record
 from dhcpanalyze.reports.events import (
     CAPTURE, FAILOVER, KINDS, LEASE, SERVER, Event)
@@ -34,27 +35,22 @@ def settings(args: argparse.Namespace) -> EngineSettings:
 
 
 def events(paths: list[str], decode: DecodeOptions, engine_settings: EngineSettings,
-           watch: Watch = iter) -> Iterator[Event]:
+           watch: Watch = iter, jobs: int = 1) -> Iterator[Event]:
     """Decode the files, feed every record to a fresh engine, yield its outputs as events.
 
-    `watch` sees the records on their way (progress, warnings). The Decoder is used directly,
-    as iter_records does, to learn how many frames the files held for the capture summary.
+    `watch` sees the records on their way (progress, warnings). With jobs >= 2 the files are
+    decoded in a second process (dhcpanalyze.forked) while this one runs the engine; the events
+    are the same. The decoder tells how many frames the files held, for the capture summary.
     """
-    decoder = Decoder(decode)
+    decoder = ForkedDecoder(decode) if jobs >= 2 else Decoder(decode)
     engine = Engine(engine_settings)
-    for record in watch(_records(decoder, paths)):
+    for record in watch(decoder.records(paths)):
         for out in engine.feed(record):
             yield kind_of(out), out.to_dict()
     for out in engine.finish():
         yield kind_of(out), out.to_dict()
     engine.note_input(list(paths), decoder.frames_read)
     yield from summary_events(engine.summary())
-
-
-def _records(decoder: Decoder, paths: list[str]) -> Iterator[Record]:
-    for path in paths:
-        yield from decoder.read(path)
-    yield from decoder.finish()
 
 
 def summary_events(summary: dict) -> Iterator[Event]:

@@ -6,12 +6,14 @@ finally RFC 3396 concatenation of repeated codes before each option's value is d
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dissectors.dhcp.compound import SHAPES
 from dissectors.dhcp.enums import OVERLOAD_FILE, OVERLOAD_SNAME
 from dissectors.dhcp.header import HEADER_LEN, hardware_address, header_values, read_header
 from dissectors.dhcp.message import DhcpMessage
 from dissectors.dhcp.options import spec_for
-from dissectors.dhcp.shapes import BadValue
+from dissectors.dhcp.shapes import FITS, BadValue
 from dissectors.dhcp.text import cstring
 from dissectors.dhcp.walk import FieldWalk, area_issues, concatenate, overload_of, overloaded_areas, walk_area
 from dissectors.options import Option
@@ -95,11 +97,31 @@ def _keep_after_end(msg: DhcpMessage, walk: FieldWalk) -> None:
         msg.issues.append(f"{len(walk.after_end)} bytes after the END option are not all zero padding")
 
 
+def dhcp_option(code: int, data: bytes) -> Option:
+    """The option for these data bytes, its value decoded when first read (no issues noted)."""
+    name, decode, _fits = _CODES[code]
+    return Option(code, name, data, decode=decode)
+
+
 def _decode_option(code: int, data: bytes, issues: list[str]) -> Option:
-    spec = spec_for(code)
+    name, decode, fits = _CODES[code]
+    if fits is not None and fits(data):     # cannot fail: decoded only if someone reads the value
+        return Option(code, name, data, decode=decode)
     try:
-        value = SHAPES[spec.shape](data)
+        value = decode(data)
     except BadValue as exc:
-        issues.append(f"option {code} ({spec.name}) {exc}")
+        issues.append(f"option {code} ({name}) {exc}")
         value = data.hex()
-    return Option(code, spec.name, data, value)
+    return Option(code, name, data, value)
+
+
+def _code_table() -> list[tuple[str, Callable[[bytes], object], Callable[[bytes], bool] | None]]:
+    """Per option code: its name, its value decoder and when that decoder cannot fail."""
+    table = []
+    for code in range(256):
+        spec = spec_for(code)
+        table.append((spec.name, SHAPES[spec.shape], FITS.get(spec.shape)))
+    return table
+
+
+_CODES = _code_table()

@@ -141,3 +141,29 @@ SIMPLE_SHAPES: dict[str, Callable[[bytes], object]] = {
     "bytes": hexbytes,
     "msg-type": message_type,
 }
+
+
+# --- which data a shape decodes without fail -------------------------------------------------
+# A dissector that finds `fits(data)` true may defer the decoding to the first read of the value:
+# the decoder above cannot raise BadValue for it (tests/dissectors: a Hypothesis test per shape).
+# Shapes not listed here (compound ones, bool) are decoded at once, so their problems are issues.
+
+def exactly(size: int) -> Callable[[bytes], bool]:
+    return lambda data: len(data) == size
+
+
+def multiple_of(size: int, allow_empty: bool = False) -> Callable[[bytes], bool]:
+    return lambda data: not len(data) % size and (allow_empty or len(data) > 0)
+
+
+def anything(data: bytes) -> bool:
+    return True
+
+
+FITS: dict[str, Callable[[bytes], bool]] = {
+    "ip": exactly(4), "ip-list": multiple_of(4, allow_empty=True),
+    "policy-filters": multiple_of(8), "static-routes": multiple_of(8),
+    "u8": exactly(1), "u16": exactly(2), "u32": exactly(4), "i32": exactly(4), "time": exactly(4),
+    "u8-list": multiple_of(1), "u16-list": multiple_of(2),
+    "string": anything, "bytes": anything, "msg-type": exactly(1),
+}

@@ -12,7 +12,7 @@ import struct
 from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
-from dissectors.failover.values import decode_value
+from dissectors.failover.values import MAY_FAIL, value_decoder
 from dissectors.options import Option
 from dissectors.wire import Reader, Truncated
 
@@ -124,15 +124,29 @@ def _is_legacy_connect(mtype: int, tlvs: list[tuple[int, bytes]]) -> bool:
                for code, data in tlvs)
 
 
+def failover_option(code: int, data: bytes, legacy: bool) -> Option:
+    """The option for these data bytes in that era, its value decoded when first read."""
+    era = LEGACY if legacy else MODERN
+    spec = era.options.get(code)
+    if spec is None:
+        return Option(code, f"option-{code}", data, decode=bytes.hex)
+    if spec.size is not None and len(data) != spec.size:
+        return Option(code, spec.name, data, decode=bytes.hex)
+    return Option(code, spec.name, data, decode=value_decoder(spec.shape, era))
+
+
 def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Option:
     spec = era.options.get(code)
     if spec is None:
-        return Option(code, f"option-{code}", data, data.hex())
+        return Option(code, f"option-{code}", data, decode=bytes.hex)
     if spec.size is not None and len(data) != spec.size:
         issues.append(f"option {code} {spec.name}: length {len(data)}, expected {spec.size}")
-        return Option(code, spec.name, data, data.hex())
+        return Option(code, spec.name, data, decode=bytes.hex)
+    decode = value_decoder(spec.shape, era)
+    if spec.shape not in MAY_FAIL:          # cannot fail: decoded only if someone reads the value
+        return Option(code, spec.name, data, decode=decode)
     try:
-        return Option(code, spec.name, data, decode_value(spec.shape, data, era))
+        return Option(code, spec.name, data, decode(data))
     except ValueError as exc:
         issues.append(f"option {code} {spec.name}: undecodable ({exc})")
         return Option(code, spec.name, data, data.hex())

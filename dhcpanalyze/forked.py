@@ -1,0 +1,136 @@
+"""Decoding in a second process, so that reading and dissecting run on one CPU while the engine and
+the renderer run on another.
+
+    decoder = ForkedDecoder(DecodeOptions())      # same interface as dhcpanalyze.decode.Decoder
+    for record in decoder.records(paths): ...     # the same records, in the same order
+    decoder.frames_read                           # set once the records are exhausted
+
+The child is a plain `os.fork()` of the caller (no re-import, no multiprocessing machinery; stdin
+stays readable, so '-' works). It runs `Decoder.records` and writes the records to a pipe in
+batches, packed as tuples (recordpack), each batch a 4-byte length and a pickle. The pipe's buffer
+is the only queue, so memory stays flat: a child ahead of the parent waits on the write.
+
+Pickle is only ever read from our own child, never from a file or the network.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import struct
+import traceback
+from collections.abc import Iterator
+
+from dhcpanalyze.decode import CaptureError, DecodeOptions, Decoder
+from dhcpanalyze.model import Record
+from dhcpanalyze.recordpack import pack, unpack
+
+BATCH = 256                 # records per pipe write: a few hundred syscalls for a whole campus day
+_LENGTH = struct.Struct("!I")
+_END, _CAPTURE_ERROR, _BUG = "end", "capture-error", "bug"
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:      # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def default_jobs() -> int:
+    """2 when there is a second CPU for the decoding process and a way to start it, else 1."""
+    return 2 if can_fork() and usable_cpus() >= 2 else 1
+
+
+class DecoderProcessError(RuntimeError):
+    """The decoding process failed for a reason other than the input (a bug, or it was killed)."""
+
+
+class ForkedDecoder:
+    """`Decoder.records` run in a child process; records come back through a pipe."""
+
+    def __init__(self, opts: DecodeOptions) -> None:
+        self.opts = opts
+        self.frames_read = 0
+
+    def records(self, paths: list[str]) -> Iterator[Record]:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:                                    # the child: never returns from here
+            status = 1
+            try:
+                os.close(read_fd)
+                status = _child(paths, self.opts, write_fd)
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        pipe = os.fdopen(read_fd, "rb")
+        try:
+            yield from self._receive(pipe, pid)
+        finally:
+            pipe.close()                                # a child still writing gets EPIPE and ends
+            _reap(pid)
+
+    def _receive(self, pipe, pid: int) -> Iterator[Record]:
+        while True:
+            head = pipe.read(_LENGTH.size)
+            if len(head) < _LENGTH.size:
+                raise DecoderProcessError(f"the decoding process (pid {pid}) ended without finishing")
+            message = pickle.loads(pipe.read(_LENGTH.unpack(head)[0]))
+            if type(message) is list:
+                for item in message:
+                    yield unpack(item)
+                continue
+            what, detail = message
+            if what == _END:
+                self.frames_read = detail
+                return
+            if what == _CAPTURE_ERROR:
+                raise CaptureError(detail)
+            raise DecoderProcessError(f"the decoding process failed:\n{detail}")
+
+
+def _child(paths: list[str], opts: DecodeOptions, fd: int) -> int:
+    """Decode and send; the exit status is 0 unless even reporting the failure failed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the parent's; it ends us
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)       # the parent stopped reading: end quietly
+    with os.fdopen(fd, "wb") as pipe:
+        try:
+            decoder = Decoder(opts)
+            batch: list[tuple] = []
+            for record in decoder.records(paths):
+                batch.append(pack(record))
+                if len(batch) >= BATCH:
+                    _send(pipe, batch)
+                    batch = []
+            if batch:
+                _send(pipe, batch)
+            _send(pipe, (_END, decoder.frames_read))
+        except CaptureError as exc:
+            _send(pipe, (_CAPTURE_ERROR, str(exc)))
+        except Exception:       # noqa: BLE001 - a bug: the parent shows it, we must not print
+            _send(pipe, (_BUG, traceback.format_exc()))
+    return 0
+
+
+def _send(pipe, message: object) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    pipe.write(_LENGTH.pack(len(data)))
+    pipe.write(data)
+    pipe.flush()
+
+
+def _reap(pid: int) -> None:
+    """Wait for the child; one still running (the parent stopped early) is ended first."""
+    try:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
