@@ -7,15 +7,16 @@ the renderer run on another.
 
 The child is a plain `os.fork()` of the caller (no re-import, no multiprocessing machinery; stdin
 stays readable, so '-' works). It runs `Decoder.records` and writes the records to a pipe in
-batches, packed as tuples (recordpack), each batch a 4-byte length and a pickle. The pipe's buffer
+batches, packed as tuples (recordpack), each batch a 4-byte length and a `marshal` of them (the
+fastest serialiser of builtins in the standard library: about twice pickle's speed here). The pipe's buffer
 is the only queue, so memory stays flat: a child ahead of the parent waits on the write.
 
-Pickle is only ever read from our own child, never from a file or the network.
+marshal is only ever read from our own child, never from a file or the network.
 """
 from __future__ import annotations
 
 import os
-import pickle
+import marshal
 import signal
 import struct
 import traceback
@@ -81,7 +82,7 @@ class ForkedDecoder:
             head = pipe.read(_LENGTH.size)
             if len(head) < _LENGTH.size:
                 raise DecoderProcessError(f"the decoding process (pid {pid}) ended without finishing")
-            message = pickle.loads(pipe.read(_LENGTH.unpack(head)[0]))
+            message = marshal.loads(pipe.read(_LENGTH.unpack(head)[0]))
             if type(message) is list:
                 for item in message:
                     yield unpack(item)
@@ -119,7 +120,7 @@ def _child(paths: list[str], opts: DecodeOptions, fd: int) -> int:
 
 
 def _send(pipe, message: object) -> None:
-    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    data = marshal.dumps(message)
     pipe.write(_LENGTH.pack(len(data)))
     pipe.write(data)
     pipe.flush()

@@ -1,16 +1,16 @@
 """Records as plain tuples, for handing them from one process to another.
 
-`pickle` turns tuples, ints, strings and bytes into bytes and back in C; a slots dataclass goes
-through Python-level `__getstate__`/`__setstate__` per object (about 28 µs a record, against about
-4 µs for both directions here). `unpack(pack(r)) == r` for every record kind (tests/pipeline).
+`marshal` and `pickle` turn tuples, ints, strings and bytes into bytes and back in C; a slots
+dataclass goes through Python-level `__getstate__`/`__setstate__` per object (pickling records
+costs about 28 µs each, packing and unpacking them here about 4 µs). `unpack(pack(r)) == r` for every record kind (tests/pipeline).
 Options travel as (code, data) pairs and come back with the same names and values: the dissectors
 decide both from the code and the bytes alone (and, for failover, the era the message has).
 """
 from __future__ import annotations
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
-from dissectors.dhcp import DhcpMessage, dhcp_option
-from dissectors.failover import FailoverMessage, failover_option
+from dissectors.dhcp import DhcpMessage, dhcp_options
+from dissectors.failover import FailoverMessage, failover_options
 from dissectors.options import Option
 
 _DHCP, _FAILOVER, _TCP, _ISSUE = range(4)
@@ -57,8 +57,7 @@ def unpack(item: tuple) -> Record:
         (_, frame, ts, src, sport, dst, dport, raw, length, mtype, type_name, poffset, time, xid, extra,
          options, issues, legacy) = item
         msg = FailoverMessage(length, mtype, type_name, poffset, time, xid, extra,
-                              [failover_option(code, data, legacy) for code, data in options],
-                              issues, legacy)
+                              failover_options(options, legacy), issues, legacy)
         return FailoverRecord(frame, ts, src, sport, dst, dport, msg, raw)
     if kind == _TCP:
         return TcpEvent(*item[1:])
@@ -68,7 +67,6 @@ def unpack(item: tuple) -> Record:
 def _unpack_dhcp(item: tuple) -> DhcpRecord:
     frame, ts, src, sport, dst, dport, quote, eth_src, raw = item[1:10]
     header, (options, issues, trailing, overload, split) = item[10:25], item[25:]
-    msg = DhcpMessage(*header, [dhcp_option(code, data) for code, data in options], issues, trailing,
-                      overload, split)
+    msg = DhcpMessage(*header, dhcp_options(options), issues, trailing, overload, split)
     via_icmp = None if quote is None else IcmpQuote(*quote)
     return DhcpRecord(frame, ts, src, sport, dst, dport, msg, via_icmp, eth_src, raw)

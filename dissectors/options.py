@@ -1,12 +1,15 @@
 """The decoded-option record shared by the DHCP and failover dissectors."""
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable
 
-_LATER = object()       # the value has not been decoded yet
+LATER = object()        # stands for "decode the value from raw when it is read"
+
+_Fields = namedtuple("_Fields", ("code", "name", "raw", "stored", "decoder"))
 
 
-class Option:
+class Option(_Fields):
     """One TLV option as it was on the wire.
 
     code:  the option number (DHCP 0..255, failover 0..65535)
@@ -14,41 +17,49 @@ class Option:
     raw:   the option's data bytes (for RFC 3396 long options: all fragments concatenated)
     value: the decoded value, JSON-serialisable (str, int, list, dict); the hex of raw when undecodable
 
-    The value is either given, or decoded from raw by `decode` the first time it is read. The
-    dissectors give it when decoding could fail (so the failure is known, as an issue, at once) and
-    defer it otherwise: the correlation engine reads raw bytes only, so `report` never pays for
-    values, while the packet view and the TUI read them as before.
+    The value is either given (`stored`) or decoded from raw by `decoder` whenever it is read.
+    The dissectors give it when decoding could fail, so that the failure is known at once as an
+    issue, and defer it otherwise: the correlation engine reads raw bytes only, so `report` never
+    pays for values, while the packet view and the TUI read them as before.
+
+    A tuple underneath: the dissectors make hundreds of thousands of these per large capture and
+    build them with `tuple.__new__(Option, (code, name, raw, LATER, decoder))`, one C call without
+    a Python-level __init__.
     """
 
-    __slots__ = ("code", "name", "raw", "_value", "_decode")
+    __slots__ = ()
 
-    def __init__(self, code: int, name: str, raw: bytes, value: object = _LATER,
-                 decode: Callable[[bytes], object] | None = None) -> None:
-        if value is _LATER and decode is None:
-            raise TypeError("Option needs a value or a decode function")
-        self.code = code
-        self.name = name
-        self.raw = raw
-        self._value = value
-        self._decode = decode
+    def __new__(cls, code: int, name: str, raw: bytes, value: object = LATER,
+                decoder: Callable[[bytes], object] | None = None) -> Option:
+        if value is LATER and decoder is None:
+            raise TypeError("Option needs a value or a decoder")
+        return tuple.__new__(cls, (code, name, raw, value, decoder))
 
     @property
     def value(self) -> object:
-        value = self._value
-        if value is _LATER:
-            try:
-                value = self._decode(self.raw)
-            except ValueError:      # the dissectors' fallback for bytes that do not fit the shape
-                value = self.raw.hex()
-            self._value = value
-        return value
+        value = self[3]
+        if value is not LATER:
+            return value
+        try:
+            return self[4](self[2])
+        except ValueError:      # the dissectors' fallback for bytes that do not fit the shape
+            return self[2].hex()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Option):
             return NotImplemented
-        return (self.code, self.name, self.raw, self.value) == (other.code, other.name, other.raw, other.value)
+        return (self[0], self[1], self[2], self.value) == (other[0], other[1], other[2], other.value)
 
-    __hash__ = None         # mutable (the cached value), like the dataclass it replaces
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self[0], self[1], self[2]))
 
     def __repr__(self) -> str:
         return f"Option(code={self.code!r}, name={self.name!r}, raw={self.raw!r}, value={self.value!r})"
+
+    def __reduce__(self):
+        return (Option, (self[0], self[1], self[2], self.value))
+

@@ -34,6 +34,19 @@ Packet = tuple[int, float, bytes, int, int]      # (frame number, ts, data, link
 # flags/fragment offset, protocol, and the first four bytes of the transport header (the ports).
 _ETH_IPV4 = struct.Struct("!12xHB5xHxB10xHH")
 _ETH_IPV4_LEN = _ETH_IPV4.size      # 38
+# IPv4 total length, then the TCP data offset and flags of an option-less IPv4 header.
+_TCP_SIZES = struct.Struct("!16xH28xBB")
+_TCP_SIZES_LEN = _TCP_SIZES.size    # 48
+
+
+def _is_bare_ack(buf: bytes, start: int, caplen: int) -> bool:
+    """An unfragmented TCP segment without data and without SYN, FIN or RST: no failover bytes and
+    no connection event, so nothing the decoder would make of it (it drops the same segments)."""
+    if caplen < _TCP_SIZES_LEN:
+        return False
+    total, doff, flags = _TCP_SIZES.unpack_from(buf, start)
+    tcp_len = min(total, caplen - 14) - 20
+    return total >= 20 and 20 <= tcp_len <= (doff >> 4) * 4 and not flags & 0x07
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +55,7 @@ class Prefilter:
 
     Only untagged Ethernet frames with a 20-byte IPv4 header are ever dropped: UDP unless a port is in
     `udp_ports` (or it is a non-first fragment, which carries no ports), TCP unless a port is in
-    `tcp_ports`, ICMP unless its type is in `icmp_types`, and every other IP protocol. Anything else
+    `tcp_ports` and the segment carries data or SYN/FIN/RST (bare ACKs are dropped), ICMP unless its type is in `icmp_types`, and every other IP protocol. Anything else
     (VLAN tags, IP options, other link types, short frames) is yielded for the full decoder to judge.
     This keeps per-packet work on a 1M-packet file to one struct call (see BENCHMARKS.md).
     """
@@ -186,7 +199,8 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
                 if ethertype == 0x0800 and ver_ihl == 0x45 and (
                         sport not in udp_ports and dport not in udp_ports and not frag & 0x1FFF
                         if proto == 17 else
-                        sport not in tcp_ports and dport not in tcp_ports if proto == 6 else
+                        (sport not in tcp_ports and dport not in tcp_ports or
+                         not frag & 0x3FFF and _is_bare_ack(buf, pos + 16, caplen)) if proto == 6 else
                         (sport >> 8) not in icmp_types if proto == 1 else True):
                     pos = stop
                     continue

@@ -16,7 +16,7 @@ from dissectors.dhcp.options import spec_for
 from dissectors.dhcp.shapes import FITS, BadValue
 from dissectors.dhcp.text import cstring
 from dissectors.dhcp.walk import FieldWalk, area_issues, concatenate, overload_of, overloaded_areas, walk_area
-from dissectors.options import Option
+from dissectors.options import LATER, Option
 
 MAGIC_COOKIE = b"\x63\x82\x53\x63"      # RFC 2131 §3 / RFC 1497: 99.130.83.99
 _OPTIONS_AT = HEADER_LEN + len(MAGIC_COOKIE)
@@ -97,16 +97,16 @@ def _keep_after_end(msg: DhcpMessage, walk: FieldWalk) -> None:
         msg.issues.append(f"{len(walk.after_end)} bytes after the END option are not all zero padding")
 
 
-def dhcp_option(code: int, data: bytes) -> Option:
-    """The option for these data bytes, its value decoded when first read (no issues noted)."""
-    name, decode, _fits = _CODES[code]
-    return Option(code, name, data, decode=decode)
+def dhcp_options(pairs: list[tuple[int, bytes]]) -> list[Option]:
+    """Options for (code, data bytes) pairs, each value decoded when read (no issues noted)."""
+    new, names, decoders = tuple.__new__, _NAMES, _DECODERS
+    return [new(Option, (code, names[code], data, LATER, decoders[code])) for code, data in pairs]
 
 
 def _decode_option(code: int, data: bytes, issues: list[str]) -> Option:
     name, decode, fits = _CODES[code]
     if fits is not None and fits(data):     # cannot fail: decoded only if someone reads the value
-        return Option(code, name, data, decode=decode)
+        return tuple.__new__(Option, (code, name, data, LATER, decode))
     try:
         value = decode(data)
     except BadValue as exc:
@@ -125,3 +125,5 @@ def _code_table() -> list[tuple[str, Callable[[bytes], object], Callable[[bytes]
 
 
 _CODES = _code_table()
+_NAMES = [name for name, _decode, _fits in _CODES]
+_DECODERS = [decode for _name, decode, _fits in _CODES]

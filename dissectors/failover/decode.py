@@ -13,7 +13,7 @@ from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
 from dissectors.failover.values import MAY_FAIL, value_decoder
-from dissectors.options import Option
+from dissectors.options import LATER, Option
 from dissectors.wire import Reader, Truncated
 
 _HEADER = struct.Struct("!HBBII")     # length, type, payload offset, time, xid
@@ -124,32 +124,45 @@ def _is_legacy_connect(mtype: int, tlvs: list[tuple[int, bytes]]) -> bool:
                for code, data in tlvs)
 
 
-def failover_option(code: int, data: bytes, legacy: bool) -> Option:
-    """The option for these data bytes in that era, its value decoded when first read."""
-    era = LEGACY if legacy else MODERN
-    spec = era.options.get(code)
-    if spec is None:
-        return Option(code, f"option-{code}", data, decode=bytes.hex)
-    if spec.size is not None and len(data) != spec.size:
-        return Option(code, spec.name, data, decode=bytes.hex)
-    return Option(code, spec.name, data, decode=value_decoder(spec.shape, era))
+def failover_options(pairs: list[tuple[int, bytes]], legacy: bool) -> list[Option]:
+    """Options for (code, data bytes) pairs in that era, each value decoded when read (no issues)."""
+    return [_option(code, data, _CODES[legacy]) for code, data in pairs]
+
+
+def _option(code: int, data: bytes, codes: dict[int, tuple]) -> Option:
+    entry = codes.get(code)
+    if entry is None:
+        return tuple.__new__(Option, (code, f"option-{code}", data, LATER, bytes.hex))
+    name, size, decode, _may_fail = entry
+    if size is not None and len(data) != size:
+        decode = bytes.hex
+    return tuple.__new__(Option, (code, name, data, LATER, decode))
 
 
 def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Option:
-    spec = era.options.get(code)
-    if spec is None:
-        return Option(code, f"option-{code}", data, decode=bytes.hex)
-    if spec.size is not None and len(data) != spec.size:
-        issues.append(f"option {code} {spec.name}: length {len(data)}, expected {spec.size}")
-        return Option(code, spec.name, data, decode=bytes.hex)
-    decode = value_decoder(spec.shape, era)
-    if spec.shape not in MAY_FAIL:          # cannot fail: decoded only if someone reads the value
-        return Option(code, spec.name, data, decode=decode)
+    entry = _CODES[era.legacy].get(code)
+    if entry is None:
+        return tuple.__new__(Option, (code, f"option-{code}", data, LATER, bytes.hex))
+    name, size, decode, may_fail = entry
+    if size is not None and len(data) != size:
+        issues.append(f"option {code} {name}: length {len(data)}, expected {size}")
+        return tuple.__new__(Option, (code, name, data, LATER, bytes.hex))
+    if not may_fail:                    # cannot fail: decoded only if someone reads the value
+        return tuple.__new__(Option, (code, name, data, LATER, decode))
     try:
-        return Option(code, spec.name, data, decode(data))
+        return Option(code, name, data, decode(data))
     except ValueError as exc:
-        issues.append(f"option {code} {spec.name}: undecodable ({exc})")
-        return Option(code, spec.name, data, data.hex())
+        issues.append(f"option {code} {name}: undecodable ({exc})")
+        return Option(code, name, data, data.hex())
+
+
+def _code_table(era: Era) -> dict[int, tuple]:
+    """Per option code of an era: name, exact size, value decoder, whether it can fail."""
+    return {code: (spec.name, spec.size, value_decoder(spec.shape, era), spec.shape in MAY_FAIL)
+            for code, spec in era.options.items()}
+
+
+_CODES = {False: _code_table(MODERN), True: _code_table(LEGACY)}
 
 
 def _note_duplicates(msg: FailoverMessage) -> None:
