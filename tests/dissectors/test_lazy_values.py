@@ -1,0 +1,61 @@
+"""Option values the dissectors leave to be decoded later must be ones that cannot fail: a failure
+found only when the value is read would be a problem the decoder never reported as an issue."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dissectors.dhcp import decode_dhcp
+from dissectors.dhcp.compound import SHAPES
+from dissectors.dhcp.shapes import FITS, BadValue
+from dissectors.failover.tables import LEGACY, MODERN
+from dissectors.failover.values import DECODERS, MAY_FAIL
+from dissectors.options import LATER, Option
+
+COOKIE_AT = 236
+
+
+@pytest.mark.parametrize("shape", sorted(FITS))
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=40))
+def test_dhcp_data_that_fits_always_decodes(shape: str, data: bytes) -> None:
+    if FITS[shape](data):
+        SHAPES[shape](data)                 # must not raise BadValue
+    else:
+        with pytest.raises(BadValue):       # and the check is not stricter than the decoder
+            SHAPES[shape](data)
+
+
+@pytest.mark.parametrize("era", [MODERN, LEGACY], ids=["draft-12", "isc-3.0"])
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=40))
+def test_failover_shapes_not_marked_may_fail_never_fail(era, data: bytes) -> None:
+    for spec in era.options.values():
+        sized = data[:spec.size].ljust(spec.size, b"\0") if spec.size is not None else data
+        if spec.shape not in MAY_FAIL:
+            DECODERS[spec.shape](sized, era)
+
+
+def test_may_fail_shapes_really_can_fail() -> None:
+    for shape in MAY_FAIL:
+        with pytest.raises(ValueError):
+            DECODERS[shape](b"", MODERN)
+
+
+def test_a_bad_value_is_an_issue_at_decode_time_not_later() -> None:
+    # option 51 (lease time) with 3 bytes, option 19 (ip forwarding, bool) with value 7
+    payload = bytes(COOKIE_AT) + b"\x63\x82\x53\x63" + b"\x35\x01\x05\x33\x03\x00\x00\x10\x13\x01\x07\xff"
+    msg = decode_dhcp(payload)
+    assert msg.issues == ["option 51 (dhcp-lease-time) length 3, expected 4",
+                          "option 19 (ip-forwarding) value 7 is not 0 or 1"]
+    assert [o.value for o in msg.options] == ["ACK", "000010", "07"]
+
+
+def test_deferred_value_is_decoded_on_read_and_equal_to_a_given_one() -> None:
+    later = tuple.__new__(Option, (54, "dhcp-server-identifier", b"\xc0\xa8\x64\x02", LATER,
+                                   SHAPES["ip"]))
+    given_ = Option(54, "dhcp-server-identifier", b"\xc0\xa8\x64\x02", "192.168.100.2")
+    assert later.value == "192.168.100.2"
+    assert later == given_ and not later != given_
+    assert repr(later) == repr(given_)

@@ -1,0 +1,128 @@
+"""Decoding in a second process (`report --jobs 2`, the default with two CPUs) changes nothing a
+user sees: the same records, the same report, the same errors, and no process left behind."""
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from dhcpanalyze.cli import main
+from dhcpanalyze.decode import CaptureError, DecodeOptions, Decoder
+from dhcpanalyze.exitcodes import Exit
+from dhcpanalyze.forked import DecoderProcessError, ForkedDecoder, default_jobs
+from dhcpanalyze.recordpack import pack, unpack
+from tests.conftest import corpus_captures, sample_captures
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+
+CAPTURES = sample_captures() + corpus_captures()
+
+
+def children() -> set[int]:
+    """This process's live child processes, from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.update(int(pid) for pid in text)
+    return found
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.name)
+def test_same_records_from_the_second_process(path: Path) -> None:
+    opts = DecodeOptions(keep_raw=True)         # raw frames too: everything a record carries
+    here, there = Decoder(opts), ForkedDecoder(opts)
+    expected, got = list(here.records([str(path)])), list(there.records([str(path)]))
+    assert got == expected
+    assert [type(r) for r in got] == [type(r) for r in expected]
+    assert there.frames_read == here.frames_read
+
+
+def test_packing_keeps_option_values_and_issues() -> None:
+    """Values are not sent: the receiving side must decode the same ones from the bytes."""
+    records = [r for p in sample_captures() for r in Decoder(DecodeOptions()).records([str(p)])]
+    with_options = [r for r in records if getattr(getattr(r, "msg", None), "options", None)]
+    assert len(with_options) > 100
+    for record in with_options:
+        back = unpack(pack(record))
+        assert [(o.code, o.name, o.raw, o.value) for o in back.msg.options] == \
+               [(o.code, o.name, o.raw, o.value) for o in record.msg.options]
+        assert back.msg.issues == record.msg.issues
+
+
+def report(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["report", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_report_is_the_same_with_one_or_two_processes(capsys, fmt: str) -> None:
+    files = [str(p) for p in sample_captures()]          # several files: frame numbers run on
+    one = report(capsys, "--format", fmt, "--jobs", "1", "--no-color", *files)
+    two = report(capsys, "--format", fmt, "--jobs", "2", "--no-color", *files)
+    assert one == two
+    assert one[0] == Exit.OK and one[1].count("\n") > 100
+
+
+def test_truncated_capture_warns_and_reports_with_two_processes(capsys, tmp_path: Path) -> None:
+    data = (Path(__file__).parents[2] / "samples" / "seed.pcap").read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[:len(data) - 7])
+    code, out, err = report(capsys, "--format", "jsonl", "--jobs", "2", str(cut))
+    assert code == Exit.OK
+    assert "the capture ends mid-packet" in err and "Traceback" not in err
+    assert '"record": "transaction"' in out
+
+
+def test_stdin_that_is_not_a_capture_exits_3_from_the_second_process(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"hello, not a pcap\n")))
+    code, out, err = report(capsys, "--jobs", "2", "-")
+    assert (code, out) == (Exit.UNREADABLE, "")
+    assert err == "dhcpanalyze report: -: not a pcap or pcapng capture (starts with 68656c6c)\n"
+
+
+def test_gzipped_stdin_with_two_processes(capsys, monkeypatch) -> None:
+    data = gzip.compress((Path(__file__).parents[2] / "samples" / "relay.pcap").read_bytes())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _err = report(capsys, "--format", "jsonl", "--jobs", "2", "-")
+    assert code == Exit.OK and '"relay": "192.168.' in out
+
+
+def test_stopping_early_leaves_no_process_behind() -> None:
+    before = children()
+    records = ForkedDecoder(DecodeOptions()).records([str(p) for p in sample_captures()])
+    next(records)
+    assert len(children() - before) == 1           # the decoding process is running
+    records.close()                                 # the consumer gives up (e.g. `| head`)
+    assert children() == before
+
+
+def test_a_decoder_bug_is_reported_not_hidden(monkeypatch) -> None:
+    def broken(self, path):
+        raise ZeroDivisionError("boom")
+        yield
+    monkeypatch.setattr(Decoder, "read", broken)
+    with pytest.raises(DecoderProcessError, match="ZeroDivisionError: boom"):
+        list(ForkedDecoder(DecodeOptions()).records([str(sample_captures()[0])]))
+
+
+def test_a_missing_file_is_a_capture_error_in_the_second_process(tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="No such file or directory"):
+        list(ForkedDecoder(DecodeOptions()).records([str(tmp_path / "gone.pcap")]))
+
+
+def test_default_uses_two_processes_only_with_two_cpus(monkeypatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert default_jobs() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert default_jobs() == 2
+
+
+def test_jobs_must_be_positive(capsys) -> None:
+    code, out, err = report(capsys, "--jobs", "0", "x.pcap")
+    assert (code, out) == (Exit.USAGE, "")
+    assert "argument -j/--jobs: must be 1 or more: 0" in err
