@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
-from dhcpanalyze.sources.capture import CaptureError, CaptureFile, Prefilter
+from dhcpanalyze.sources.capture import PREFILTER_LEN, CaptureError, CaptureFile, Prefilter
 from dissectors.dhcp import decode_dhcp
 from dissectors.failover.stream import FailoverStreams
 from dissectors.ipv4 import Defragmenter
@@ -24,6 +24,7 @@ ICMP_ERRORS = frozenset((3, 4, 5, 11, 12))   # unreachable, source quench, redir
 UDP, TCP, ICMP = 17, 6, 1
 _SYN_FIN_RST = 0x07
 _PORTS = struct.Struct("!HH")
+_UDP_HEADER = struct.Struct("!HHH")       # source port, destination port, length
 _ntoa = socket.inet_ntoa
 
 
@@ -63,12 +64,20 @@ class Decoder:
     def read(self, path: str) -> Iterator[Record]:
         opts = self.opts
         capture = CaptureFile(path, Prefilter(opts.dhcp_ports, opts.failover_ports, ICMP_ERRORS))
+        # The pcap reader has already judged plain Ethernet/IPv4 frames (the Prefilter's layout):
+        # those need no second look here; pcapng, tags, IP options and other links do.
+        judged = capture.format == "pcap"
         base = self.frames_read
         number = 0
         for number, ts, data, linktype, wirelen in capture:
-            off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else ipv4_offset(data, linktype)
-            if off < 0 or not self._is_candidate(data, off):
-                continue
+            if judged and linktype == LINKTYPE_ETHERNET and len(data) >= PREFILTER_LEN and \
+                    data[12] == 8 and data[13] == 0 and data[14] == 0x45:
+                off = 14
+            else:
+                off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else \
+                    ipv4_offset(data, linktype)
+                if off < 0 or not self._is_candidate(data, off):
+                    continue
             self.last_ts = ts
             records = self._ipv4(base + number, ts, data, off, linktype, wirelen)
             if records:
@@ -135,7 +144,7 @@ class Decoder:
              raw: bytes, eth_src: str | None) -> DhcpRecord | None:
         if len(l4) < 8:
             return None
-        sport, dport, ulen = struct.unpack_from("!HHH", l4, 0)
+        sport, dport, ulen = _UDP_HEADER.unpack_from(l4, 0)
         ports = self.opts.dhcp_ports
         if sport not in ports and dport not in ports:
             return None
@@ -155,7 +164,7 @@ class Decoder:
         ihl = (inner[0] & 0x0F) * 4
         if inner[0] >> 4 != 4 or inner[9] != UDP or len(inner) < ihl + 8:
             return None
-        sport, dport, ulen = struct.unpack_from("!HHH", inner, ihl)
+        sport, dport, ulen = _UDP_HEADER.unpack_from(inner, ihl)
         ports = self.opts.dhcp_ports
         if sport not in ports and dport not in ports:
             return None

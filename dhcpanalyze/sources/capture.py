@@ -34,6 +34,7 @@ Packet = tuple[int, float, bytes, int, int]      # (frame number, ts, data, link
 # flags/fragment offset, protocol, and the first four bytes of the transport header (the ports).
 _ETH_IPV4 = struct.Struct("!12xHB5xHxB10xHH")
 _ETH_IPV4_LEN = _ETH_IPV4.size      # 38
+PREFILTER_LEN = _ETH_IPV4_LEN       # frames this long with that layout were judged by the pcap reader
 # IPv4 total length, then the TCP data offset and flags of an option-less IPv4 header.
 _TCP_SIZES = struct.Struct("!16xH28xBB")
 _TCP_SIZES_LEN = _TCP_SIZES.size    # 48
