@@ -72,6 +72,34 @@ class MessageCutter:
 
     def add(self, piece: Data, frame: int, ts: float) -> list[StreamItem]:
         """Append in-order bytes and cut every message they complete."""
+        if self.in_step and not self.buf:
+            # The common case: in step, nothing pending, the segment starts on a boundary. Its
+            # whole messages are cut from it directly; only a remainder goes into the buffer.
+            items, used = self._whole_messages(piece)
+            if used == len(piece.data):
+                self.base += used
+                return items
+            self.base += used
+            piece = Data(piece.data[used:], piece.frame, piece.ts)
+            return items + self._append(piece, frame, ts)
+        return self._append(piece, frame, ts)
+
+    def _whole_messages(self, piece: Data) -> tuple[list[StreamItem], int]:
+        """The messages lying whole in `piece` from its start, and how many bytes they take;
+        stops at a partial message or an implausible length (left to the buffered path)."""
+        data, items, pos = piece.data, [], 0
+        while len(data) - pos >= 2:
+            length = (data[pos] << 8) | data[pos + 1]
+            if not MIN_LENGTH <= length <= MAX_LENGTH or len(data) - pos < length:
+                break
+            msg = self.era.decode(data[pos:pos + length])
+            if msg.legacy:
+                self.era.legacy = True
+            items.append(StreamItem(piece.frame, piece.ts, "message", msg))
+            pos += length
+        return items, pos
+
+    def _append(self, piece: Data, frame: int, ts: float) -> list[StreamItem]:
         self.buf += piece.data
         self.spans.append((self.base + len(self.buf), piece.frame, piece.ts))
         return self._cut(frame, ts, final=False)
