@@ -49,7 +49,11 @@ def default_jobs() -> int:
 
 
 class DecoderProcessError(RuntimeError):
-    """The decoding process failed for a reason other than the input (a bug, or it was killed)."""
+    """The decoding process failed for a reason other than the input (a bug: its traceback)."""
+
+
+class DecoderProcessLost(DecoderProcessError):
+    """The decoding process ended without finishing (killed, e.g. by the OOM killer)."""
 
 
 class ForkedDecoder:
@@ -81,7 +85,8 @@ class ForkedDecoder:
         while True:
             head = pipe.read(_LENGTH.size)
             if len(head) < _LENGTH.size:
-                raise DecoderProcessError(f"the decoding process (pid {pid}) ended without finishing")
+                raise DecoderProcessLost(f"the decoding process (pid {pid}) ended without finishing: "
+                                         f"{_ending(pid)}")
             message = marshal.loads(pipe.read(_LENGTH.unpack(head)[0]))
             if type(message) is list:
                 for item in message:
@@ -124,6 +129,18 @@ def _send(pipe, message: object) -> None:
     pipe.write(_LENGTH.pack(len(data)))
     pipe.write(data)
     pipe.flush()
+
+
+def _ending(pid: int) -> str:
+    """How a child that closed its pipe ended (it is reaped here)."""
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return "already reaped"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        return f"killed by signal {number} ({signal.Signals(number).name})"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 def _reap(pid: int) -> None:

@@ -125,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         _write(render.lines(args, events, flt, sys.stdout))
     except CaptureError as exc:         # stdin that is not a capture
         return _fail(Exit.UNREADABLE, str(exc))
+    except forked.DecoderProcessLost as exc:
+        return _fail(Exit.UNREADABLE, f"{exc}; the report is incomplete (--jobs 1 decodes in this process)")
     finally:
         progress.done()
     return Exit.FINDINGS if tally.reaches(args.fail_on) else Exit.OK

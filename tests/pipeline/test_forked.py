@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -108,6 +109,18 @@ def test_a_decoder_bug_is_reported_not_hidden(monkeypatch) -> None:
     monkeypatch.setattr(Decoder, "read", broken)
     with pytest.raises(DecoderProcessError, match="ZeroDivisionError: boom"):
         list(ForkedDecoder(DecodeOptions()).records([str(sample_captures()[0])]))
+
+
+def test_a_killed_decoding_process_is_one_clear_line_and_exit_3(capsys, monkeypatch) -> None:
+    def killed(self, path):             # what the OOM killer does to the child mid-capture
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield
+    monkeypatch.setattr(Decoder, "read", killed)
+    code, out, err = report(capsys, "--jobs", "2", str(sample_captures()[0]))
+    assert code == Exit.UNREADABLE
+    assert err.startswith("dhcpanalyze report: the decoding process (pid ")
+    assert "ended without finishing: killed by signal 9 (SIGKILL); the report is incomplete" in err
+    assert "Traceback" not in err
 
 
 def test_a_missing_file_is_a_capture_error_in_the_second_process(tmp_path: Path) -> None:
