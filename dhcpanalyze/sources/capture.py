@@ -71,23 +71,40 @@ class CaptureError(Exception):
 
 
 class ChunkedInput:
-    """A byte stream read in large chunks; `take(n)` returns exactly n bytes or fewer at EOF."""
+    """A byte stream read in large chunks into one reused buffer.
+
+    `buf[pos:end]` holds the bytes not consumed yet; `fill(n)` makes at least n of them available
+    (False at EOF with fewer). Refilling moves only the unconsumed tail (less than one record) to
+    the front and reads into the space behind it: no new chunk-sized object per refill, and the
+    bytes are copied once from the file, not again to join them to the tail. Readers copy out
+    what they keep (`bytes(buf[a:b])`), since later fills overwrite the buffer.
+    """
 
     def __init__(self, stream: BinaryIO, head: bytes = b"") -> None:
         self.stream = stream
-        self.buf = head
+        self.buf = bytearray(head)
         self.pos = 0
+        self.end = len(head)
         self.consumed = 0   # bytes handed out before buf[0], for error offsets
 
     def fill(self, n: int) -> bool:
         """Make at least n bytes available from pos; False at EOF with fewer."""
-        while len(self.buf) - self.pos < n:
-            more = self.stream.read(max(CHUNK, n))
-            if not more:
-                return False
+        if self.end - self.pos >= n:
+            return True
+        tail = self.end - self.pos
+        if self.pos:
+            self.buf[:tail] = self.buf[self.pos:self.end]
             self.consumed += self.pos
-            self.buf = self.buf[self.pos:] + more
-            self.pos = 0
+            self.pos, self.end = 0, tail
+        size = tail + max(CHUNK, n)
+        if len(self.buf) < size:
+            self.buf.extend(bytes(size - len(self.buf)))
+        with memoryview(self.buf) as view:
+            while self.end - self.pos < n:
+                got = self.stream.readinto(view[self.end:])
+                if not got:
+                    return False
+                self.end += got
         return True
 
     @property
@@ -106,7 +123,7 @@ class CaptureFile:
         self.format = "?"
         self._stream = _open_stream(path)
         self._input = _sniff(self._stream, path)
-        head = self._input.buf[:4]
+        head = bytes(self._input.buf[:4])
         if head in PCAP_MAGICS:
             self.format = "pcap"
         elif head == PCAPNG_SHB:
@@ -188,7 +205,7 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
     number = 0
     while True:
         # Hot loop: local names only, one bounds check per record; refill when the chunk runs dry.
-        buf, pos, end = inp.buf, inp.pos, len(inp.buf)
+        buf, pos, end = inp.buf, inp.pos, inp.end
         while pos + 16 <= end:
             sec, frac, caplen, wirelen = unpack(buf, pos)
             stop = pos + 16 + caplen
@@ -205,7 +222,7 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
                         (sport >> 8) not in icmp_types if proto == 1 else True):
                     pos = stop
                     continue
-            yield number, sec + frac * scale, buf[pos + 16:stop], linktype, wirelen
+            yield number, sec + frac * scale, bytes(buf[pos + 16:stop]), linktype, wirelen
             pos = stop
         inp.pos = pos
         if inp.fill(16):
@@ -216,10 +233,10 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
                 return number
             if inp.fill(16 + caplen):
                 continue
-            issues.append(f"record {number + 1}: truncated ({len(inp.buf) - inp.pos - 16} of {caplen} bytes); "
+            issues.append(f"record {number + 1}: truncated ({inp.end - inp.pos - 16} of {caplen} bytes); "
                           "the capture ends mid-packet")
-        elif len(inp.buf) > inp.pos:
-            issues.append(f"record {number + 1}: truncated header ({len(inp.buf) - inp.pos} of 16 bytes); "
+        elif inp.end > inp.pos:
+            issues.append(f"record {number + 1}: truncated header ({inp.end - inp.pos} of 16 bytes); "
                           "the capture ends mid-record")
         return number
 
@@ -239,10 +256,10 @@ def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
             issues.append(f"pcapng block at byte {inp.offset} has impossible length {blen}; stopped reading")
             return number
         if not inp.fill(blen):
-            issues.append(f"pcapng block at byte {inp.offset} truncated ({len(inp.buf) - inp.pos} of {blen} "
+            issues.append(f"pcapng block at byte {inp.offset} truncated ({inp.end - inp.pos} of {blen} "
                           "bytes); the capture ends mid-block")
             return number
-        body = inp.buf[inp.pos + 8:inp.pos + blen - 4]
+        body = bytes(inp.buf[inp.pos + 8:inp.pos + blen - 4])
         inp.pos += blen
         if btype == 1:
             interfaces.append(_idb(body, order))
@@ -251,8 +268,8 @@ def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
             packet = _packet_block(btype, body, order, interfaces, number, issues)
             if packet is not None:
                 yield (number, *packet)
-    if len(inp.buf) > inp.pos:
-        issues.append(f"pcapng block at byte {inp.offset} truncated (header of {len(inp.buf) - inp.pos} bytes)")
+    if inp.end > inp.pos:
+        issues.append(f"pcapng block at byte {inp.offset} truncated (header of {inp.end - inp.pos} bytes)")
     return number
 
 
