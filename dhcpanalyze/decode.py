@@ -13,6 +13,7 @@ from typing import Iterator
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
 from dhcpanalyze.sources.capture import PREFILTER_LEN, CaptureError, CaptureFile, Prefilter
+from dissectors.addr import ip_text
 from dissectors.dhcp import decode_dhcp
 from dissectors.failover.stream import FailoverStreams
 from dissectors.ipv4 import Defragmenter
@@ -25,6 +26,8 @@ UDP, TCP, ICMP = 17, 6, 1
 _SYN_FIN_RST = 0x07
 _PORTS = struct.Struct("!HH")
 _UDP_HEADER = struct.Struct("!HHH")       # source port, destination port, length
+# RFC 791 header: version/IHL, total length, flags/fragment offset, protocol, source, destination
+_IPV4_HEADER = struct.Struct("!BxH2xHxB2x4s4s")
 _ntoa = socket.inet_ntoa
 
 
@@ -112,24 +115,28 @@ class Decoder:
     def _ipv4(self, frame: int, ts: float, data: bytes, off: int, linktype: int, wirelen: int
               ) -> list[Record]:
         """Records from one IPv4 packet (a list: most packets give one record, some none or several)."""
-        ihl = (data[off] & 0x0F) * 4
-        total = (data[off + 2] << 8) | data[off + 3]
-        if data[off] >> 4 != 4 or ihl < 20 or total < ihl:
+        if len(data) < off + 20:
+            return []
+        ver_ihl, total, frag, proto, src, dst = _IPV4_HEADER.unpack_from(data, off)
+        ihl = (ver_ihl & 0x0F) * 4
+        if ver_ihl >> 4 != 4 or ihl < 20 or total < ihl:
             return [CaptureIssue(frame, ts, f"frame {frame}: malformed IPv4 header (ihl {ihl}, length {total})")]
         cut = off + total > len(data)
-        packet = data[off:off + total]
-        frag = (data[off + 6] << 8) | data[off + 7]
         if frag & 0x3FFF and not (cut and not frag & 0x1FFF):
             # A fragment (MF set or offset > 0). A first fragment cut by the snaplen can never be
             # reassembled, so it is decoded below as far as it goes, like tshark does.
+            packet = data[off:off + total]
             whole = self.defrag.add(ts, bytes(packet[:ihl]), bytes(packet[ihl:]), frag)
             if whole is None:
                 return []
-            packet, cut = whole, False
-        proto, l4 = packet[9], packet[ihl:]
+            # the datagram's header is the first fragment's (its length, options may differ)
+            ihl, proto, src, dst = (whole[0] & 0x0F) * 4, whole[9], whole[12:16], whole[16:20]
+            l4, cut = whole[ihl:], False
+        else:
+            l4 = data[off + ihl:off + total]
         if proto == TCP and len(l4) >= 20 and len(l4) <= (l4[12] >> 4) * 4 and not l4[13] & _SYN_FIN_RST:
             return []               # a bare ACK: no failover bytes, no connection event
-        src, dst = _ntoa(packet[12:16]), _ntoa(packet[16:20])
+        src, dst = ip_text(src), ip_text(dst)
         raw = bytes(data) if self.opts.keep_raw else b""
         if proto == TCP:
             return self._tcp(frame, ts, src, dst, l4, raw)

@@ -6,8 +6,8 @@ ISC 3.0.x code when the dissector marked the message `legacy` (failover-wire.md 
 """
 from __future__ import annotations
 
-import socket
 
+from dissectors.addr import ip_text
 from dissectors.dhcp.message import DhcpMessage
 from dissectors.failover.message import FailoverMessage
 
@@ -18,21 +18,6 @@ DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6
               14: "BULKLEASEQUERY", 15: "LEASEQUERYDONE", 16: "ACTIVELEASEQUERY",
               17: "LEASEQUERYSTATUS", 18: "TLS"}
 ZERO_IP = "0.0.0.0"
-IP_TEXT_CACHE = 4096        # dotted texts remembered (server ids and pool addresses repeat)
-_ip_texts: dict[bytes, str] = {}
-
-
-def ip_text(raw: bytes) -> str:
-    """inet_ntoa of 4 bytes, remembered: libc formats each call through snprintf, and the same
-    few server identifiers and pool addresses come back all the time (a cache for speed)."""
-    text = _ip_texts.get(raw)
-    if text is None:
-        if len(_ip_texts) >= IP_TEXT_CACHE:
-            _ip_texts.clear()
-        text = _ip_texts[raw] = socket.inet_ntoa(raw)
-    return text
-
-
 class DhcpView:
     """One DHCP message's option bytes by code (first occurrence), looked at once per record."""
 

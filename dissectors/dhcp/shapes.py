@@ -7,9 +7,9 @@ share a shape, so the table in `options.py` names a shape, not a function per op
 from __future__ import annotations
 
 import struct
-from socket import inet_ntoa
 from collections.abc import Callable
 
+from dissectors.addr import ip_text
 from dissectors.dhcp.enums import message_type_name
 from dissectors.dhcp.text import decode_text
 
@@ -29,9 +29,7 @@ def need_multiple(data: bytes, size: int, allow_empty: bool = False) -> None:
         raise BadValue(f"length {len(data)}, expected {kind} of {size}")
 
 
-def to_ip(raw: bytes) -> str:
-    """Four bytes as dotted-quad (callers guarantee the length)."""
-    return inet_ntoa(raw)
+to_ip = ip_text             # four bytes as dotted-quad (callers guarantee the length)
 
 
 def ip(data: bytes) -> str:
