@@ -2,7 +2,8 @@
 
 `marshal` and `pickle` turn tuples, ints, strings and bytes into bytes and back in C; a slots
 dataclass goes through Python-level `__getstate__`/`__setstate__` per object (pickling records
-costs about 28 µs each, packing and unpacking them here about 4 µs). `unpack(pack(r)) == r` for every record kind (tests/pipeline).
+costs about 28 µs each, packing and unpacking them here about 4 µs).
+`unpack(pack(r)) == r` for every record kind (tests/pipeline/test_forked.py).
 Options travel as (code, data) pairs and come back with the same names and values: the dissectors
 decide both from the code and the bytes alone (and, for failover, the era the message has).
 """

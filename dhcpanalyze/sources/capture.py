@@ -56,9 +56,10 @@ class Prefilter:
 
     Only untagged Ethernet frames with a 20-byte IPv4 header are ever dropped: UDP unless a port is in
     `udp_ports` (or it is a non-first fragment, which carries no ports), TCP unless a port is in
-    `tcp_ports` and the segment carries data or SYN/FIN/RST (bare ACKs are dropped), ICMP unless its type is in `icmp_types`, and every other IP protocol. Anything else
-    (VLAN tags, IP options, other link types, short frames) is yielded for the full decoder to judge.
-    This keeps per-packet work on a 1M-packet file to one struct call (see BENCHMARKS.md).
+    `tcp_ports` and the segment carries data or SYN/FIN/RST (bare ACKs are dropped), ICMP unless
+    its type is in `icmp_types`, and every other IP protocol. Anything else (VLAN tags, IP options,
+    other link types, short frames) is yielded for the full decoder to judge. This keeps per-packet
+    work on a 1M-packet file to one struct call (see BENCHMARKS.md).
     """
 
     udp_ports: frozenset[int]
