@@ -1,10 +1,11 @@
 """Benchmark `dhcpanalyze report` against a bare dpkt reader loop and tshark, in one run.
 
-    python benchmarks/run.py                # builds bench/1m.pcap and bench/2m.pcap from samples/ if missing
+    python benchmarks/run.py     # builds bench/1000000.pcap and bench/2000000.pcap from samples/ if missing
 
 Prints wall time, CPU time and peak memory of each command and the ratios the project's targets are
-stated in (see BENCHMARKS.md). The commands run interleaved, --repeat times each (default 3), and the
-best wall time of each counts, so that a neighbour's burst on a shared machine does not decide a ratio.
+stated in (see BENCHMARKS.md). The commands run interleaved, --repeat rounds (default 3); each ratio
+is printed of the best times and as the median of the ratios within each round (a ratio's two runs
+are neighbours in time), so that a neighbour's burst on a shared machine does not decide it.
 Peak memory is the largest sum of the resident sets of the command's whole process tree (report
 decodes in a second process), sampled every 10 ms from /proc; pages the two processes share are
 counted twice, so it is an upper bound.
@@ -15,6 +16,7 @@ import argparse
 import glob
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -96,34 +98,52 @@ def main() -> None:
     ensure_capture(small, args.packets)
     ensure_capture(large, 2 * args.packets)
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the runs", flush=True)
-    results: dict[tuple[str, str], tuple[float, float, float]] = {}
-    for round_ in range(1, args.repeat + 1):
-        for label, capture in (("1x", small), ("2x", large)):
-            for name, cmd in commands(capture).items():
-                if (name.startswith("tshark") and args.no_tshark) or (label == "2x" and name.startswith(
-                        ("tshark", "report --jobs"))):
-                    continue
-                secs, cpu, rss = measure(cmd)
-                print(f"run {round_} {label} {name:<20} {secs:8.2f} s wall {cpu:8.2f} s CPU  "
-                      f"peak RSS {rss:7.1f} MiB", flush=True)
-                best = results.get((label, name))
-                results[(label, name)] = (min(secs, best[0]), min(cpu, best[1]), max(rss, best[2])) \
-                    if best else (secs, cpu, rss)
+    rounds = [run_round(n, small, large, args.no_tshark) for n in range(1, args.repeat + 1)]
+    best = {key: (min(r[key][0] for r in rounds), min(r[key][1] for r in rounds), max(r[key][2] for r in rounds))
+            for key in rounds[0]}
     print(f"best of {args.repeat} (wall, CPU) and highest peak RSS:")
-    for (label, name), (secs, cpu, rss) in results.items():
+    for (label, name), (secs, cpu, rss) in best.items():
         print(f"{label} {name:<20} {secs:8.2f} s wall {cpu:8.2f} s CPU  peak RSS {rss:7.1f} MiB")
-    report, loop = results[("1x", "dhcpanalyze report")], results[("1x", "dpkt reader loop")]
-    report2 = results[("2x", "dhcpanalyze report")]
-    print(f"report / dpkt loop          = {report[0] / loop[0]:.2f}   (target <= 1.5)")
-    if ("1x", "tshark dissection") in results:
-        print(f"tshark / report             = {results[('1x', 'tshark dissection')][0] / report[0]:.1f}  (target >= 10)")
-    print(f"report 2x / 1x time         = {report2[0] / report[0]:.2f}   (target <= 2.1)")
-    print(f"report peak RSS 1x / 2x     = {report[2]:.0f} / {report2[2]:.0f} MiB (target <= 150, flat)")
-    single = results.get(("1x", "report --jobs 1"))
-    if single:
-        print(f"report --jobs 1 / dpkt loop = {single[0] / loop[0]:.2f}   (one process; CPU of the default: "
-              f"{report[1]:.2f} s for {report[0]:.2f} s wall)")
+    print_ratios(best, rounds)
 
+
+# Each round runs the commands in this order, so that the two runs a ratio compares are neighbours
+# in time (a neighbour's burst on a shared machine then tends to hit both or neither).
+ORDER = (("1x", "dpkt reader loop"), ("1x", "dhcpanalyze report"), ("2x", "dhcpanalyze report"),
+         ("2x", "dpkt reader loop"), ("1x", "report --jobs 1"), ("1x", "tshark dissection"))
+RATIOS = (("report / dpkt loop", ("1x", "dhcpanalyze report"), ("1x", "dpkt reader loop"), "<= 1.5"),
+          ("tshark / report", ("1x", "tshark dissection"), ("1x", "dhcpanalyze report"), ">= 10"),
+          ("report 2x / 1x time", ("2x", "dhcpanalyze report"), ("1x", "dhcpanalyze report"), "<= 2.1"),
+          ("dpkt loop 2x / 1x time", ("2x", "dpkt reader loop"), ("1x", "dpkt reader loop"), "(context)"),
+          ("report --jobs 1 / dpkt loop", ("1x", "report --jobs 1"), ("1x", "dpkt reader loop"), "(context)"))
+
+
+def run_round(number: int, small: Path, large: Path, no_tshark: bool) -> dict:
+    cmds = {("1x", name): cmd for name, cmd in commands(small).items()}
+    cmds.update({("2x", name): cmd for name, cmd in commands(large).items()
+                 if name in ("dpkt reader loop", "dhcpanalyze report")})
+    results = {}
+    for key in ORDER:
+        if key not in cmds or (no_tshark and key[1].startswith("tshark")):
+            continue
+        results[key] = measure(cmds[key])
+        secs, cpu, rss = results[key]
+        print(f"run {number} {key[0]} {key[1]:<20} {secs:8.2f} s wall {cpu:8.2f} s CPU  "
+              f"peak RSS {rss:7.1f} MiB", flush=True)
+    return results
+
+
+def print_ratios(best: dict, rounds: list[dict]) -> None:
+    """Each ratio twice: of the best times, and the median of the ratios within each round."""
+    print(f"{'ratio':<28} {'best':>6} {'median of rounds':>17}  target")
+    for label, top, bottom, target in RATIOS:
+        if top not in best or bottom not in best:
+            continue
+        paired = statistics.median(r[top][0] / r[bottom][0] for r in rounds)
+        print(f"{label:<28} {best[top][0] / best[bottom][0]:6.2f} {paired:17.2f}  {target}")
+    small, large = best[("1x", "dhcpanalyze report")], best[("2x", "dhcpanalyze report")]
+    print(f"report peak RSS 1x / 2x     = {small[2]:.0f} / {large[2]:.0f} MiB (target <= 150, flat); "
+          f"CPU of report 1x: {small[1]:.2f} s for {small[0]:.2f} s wall (two processes)")
 
 if __name__ == "__main__":
     main()

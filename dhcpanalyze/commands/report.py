@@ -10,9 +10,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from dhcpanalyze import forked
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
 from dhcpanalyze.decode import CaptureError
-from dhcpanalyze import forked
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.reports import filters, pipeline, render
