@@ -140,20 +140,21 @@ def _option(code: int, data: bytes, codes: dict[int, tuple]) -> Option:
 
 
 def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Option:
-    entry = _CODES[era.legacy].get(code)
+    """The option; a wrong size, or data its shape cannot decode, is noted in `issues` now."""
+    codes = _CODES[era.legacy]
+    option = _option(code, data, codes)
+    entry = codes.get(code)
     if entry is None:
-        return tuple.__new__(Option, (code, f"option-{code}", data, LATER, bytes.hex))
+        return option
     name, size, decode, may_fail = entry
     if size is not None and len(data) != size:
         issues.append(f"option {code} {name}: length {len(data)}, expected {size}")
-        return tuple.__new__(Option, (code, name, data, LATER, bytes.hex))
-    if not may_fail:                    # cannot fail: decoded only if someone reads the value
-        return tuple.__new__(Option, (code, name, data, LATER, decode))
-    try:
-        return Option(code, name, data, decode(data))
-    except ValueError as exc:
-        issues.append(f"option {code} {name}: undecodable ({exc})")
-        return Option(code, name, data, data.hex())
+    elif may_fail:                      # the others cannot fail: decoded only if the value is read
+        try:
+            return Option(code, name, data, decode(data))
+        except ValueError as exc:
+            issues.append(f"option {code} {name}: undecodable ({exc})")
+    return option
 
 
 def _code_table(era: Era) -> dict[int, tuple]:
