@@ -23,7 +23,7 @@ _HEADER_START = re.compile(rb"[\x00-\x08].[\x01-\x0c][\x0c-\xff]", re.S)
 MID_STREAM = "no SYN seen (capture started mid-stream)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)      # not frozen: one per message, and a frozen __init__ costs four times as much
 class StreamItem:
     """What a stream yields: kind 'message' (with `message`), 'syn', 'synack', 'fin', 'rst' or 'gap'.
 

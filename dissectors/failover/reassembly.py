@@ -18,7 +18,7 @@ SEQ_MOD = 1 << 32
 HALF = 1 << 31
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)      # not frozen: one per segment, and a frozen __init__ costs three times as much
 class Data:
     """In-order stream bytes and the frame that carried them."""
 
