@@ -93,6 +93,7 @@ def test_gzipped_stdin_with_two_processes(capsys, monkeypatch) -> None:
     assert code == Exit.OK and '"relay": "192.168.' in out
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to list child processes")
 def test_stopping_early_leaves_no_process_behind() -> None:
     before = children()
     records = ForkedDecoder(DecodeOptions()).records([str(p) for p in sample_captures()])
@@ -129,9 +130,9 @@ def test_a_missing_file_is_a_capture_error_in_the_second_process(tmp_path: Path)
 
 
 def test_default_uses_two_processes_only_with_two_cpus(monkeypatch) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert default_jobs() == 1
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert default_jobs() == 2
 
 
