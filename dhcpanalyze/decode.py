@@ -71,7 +71,6 @@ class Decoder:
         # those need no second look here; pcapng, tags, IP options and other links do.
         judged = capture.format == "pcap"
         base = self.frames_read
-        number = 0
         for number, ts, data, linktype, wirelen in capture:
             if judged and linktype == LINKTYPE_ETHERNET and len(data) >= PREFILTER_LEN and \
                     data[12] == 8 and data[13] == 0 and data[14] == 0x45:
@@ -85,7 +84,7 @@ class Decoder:
             records = self._ipv4(base + number, ts, data, off, linktype, wirelen)
             if records:
                 yield from records
-        self.frames_read = base + max(number, capture.records)
+        self.frames_read = base + capture.records
         for issue in capture.issues:
             yield CaptureIssue(self.frames_read, self.last_ts, f"{path}: {issue}")
 

@@ -87,6 +87,7 @@ class ChunkedInput:
         self.pos = 0
         self.end = len(head)
         self.consumed = 0   # bytes handed out before buf[0], for error offsets
+        self.records = 0    # packet records read so far (kept by the readers, so a read error keeps it)
 
     def fill(self, n: int) -> bool:
         """Make at least n bytes available from pos; False at EOF with fewer."""
@@ -136,12 +137,13 @@ class CaptureFile:
     def __iter__(self) -> Iterator[Packet]:
         try:
             if self.format == "pcap":
-                self.records = yield from _read_pcap(self._input, self.issues, self.prefilter)
+                yield from _read_pcap(self._input, self.issues, self.prefilter)
             else:
-                self.records = yield from _read_pcapng(self._input, self.issues)
+                yield from _read_pcapng(self._input, self.issues)
         except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
             self.issues.append(f"read error after byte {self._input.offset}: {exc}")
         finally:
+            self.records = self._input.records
             self.close()
 
     def close(self) -> None:
@@ -194,7 +196,7 @@ class _Prefixed(io.RawIOBase):
 def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None) -> Iterator[Packet]:
     if not inp.fill(24):
         issues.append("pcap file header truncated (fewer than 24 bytes)")
-        return 0
+        return
     order, scale = PCAP_MAGICS[bytes(inp.buf[0:4])]
     linktype = struct.unpack_from(order + "I", inp.buf, 20)[0] & 0xFFFF   # upper bits: FCS info
     inp.pos = 24
@@ -225,13 +227,13 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
                     continue
             yield number, sec + frac * scale, bytes(buf[pos + 16:stop]), linktype, wirelen
             pos = stop
-        inp.pos = pos
+        inp.pos, inp.records = pos, number      # once per chunk: a refill may raise
         if inp.fill(16):
             caplen = unpack(inp.buf, inp.pos)[2]
             if caplen > MAX_RECORD:
                 issues.append(f"record {number + 1}: captured length {caplen} is impossible; file corrupt "
                               f"from byte {inp.offset}, stopped reading")
-                return number
+                return
             if inp.fill(16 + caplen):
                 continue
             issues.append(f"record {number + 1}: truncated ({inp.end - inp.pos - 16} of {caplen} bytes); "
@@ -239,7 +241,7 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
         elif inp.end > inp.pos:
             issues.append(f"record {number + 1}: truncated header ({inp.end - inp.pos} of 16 bytes); "
                           "the capture ends mid-record")
-        return number
+        return
 
 
 def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
@@ -255,23 +257,23 @@ def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
         btype, blen = struct.unpack_from(order + "II", inp.buf, inp.pos)
         if blen < 12 or blen % 4 or blen > MAX_RECORD:
             issues.append(f"pcapng block at byte {inp.offset} has impossible length {blen}; stopped reading")
-            return number
+            return
         if not inp.fill(blen):
             issues.append(f"pcapng block at byte {inp.offset} truncated ({inp.end - inp.pos} of {blen} "
                           "bytes); the capture ends mid-block")
-            return number
+            return
         body = bytes(inp.buf[inp.pos + 8:inp.pos + blen - 4])
         inp.pos += blen
         if btype == 1:
             interfaces.append(_idb(body, order))
         elif btype in (6, 3):
-            number += 1
+            number = inp.records = number + 1
             packet = _packet_block(btype, body, order, interfaces, number, issues)
             if packet is not None:
                 yield (number, *packet)
     if inp.end > inp.pos:
         issues.append(f"pcapng block at byte {inp.offset} truncated (header of {inp.end - inp.pos} bytes)")
-    return number
+    return
 
 
 def _idb(body: bytes, order: str) -> tuple[int, float]:
