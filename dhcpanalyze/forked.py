@@ -76,19 +76,23 @@ class ForkedDecoder:
                 os._exit(status)
         os.close(write_fd)
         pipe = os.fdopen(read_fd, "rb")
+        finished = False
         try:
             yield from self._receive(pipe, pid)
+            finished = True
         finally:
             pipe.close()                                # a child still writing gets EPIPE and ends
-            _reap(pid)
+            _reap(pid, finished)
 
     def _receive(self, pipe, pid: int) -> Iterator[Record]:
         while True:
             head = pipe.read(_LENGTH.size)
-            if len(head) < _LENGTH.size:
+            size = _LENGTH.unpack(head)[0] if len(head) == _LENGTH.size else -1
+            data = pipe.read(size) if size >= 0 else b""
+            if len(data) != size:               # the child died, maybe in the middle of a batch
                 raise DecoderProcessLost(f"the decoding process (pid {pid}) ended without finishing: "
                                          f"{_ending(pid)}")
-            message = marshal.loads(pipe.read(_LENGTH.unpack(head)[0]))
+            message = marshal.loads(data)
             if type(message) is list:
                 for item in message:
                     yield unpack(item)
@@ -107,21 +111,22 @@ def _child(paths: list[str], opts: DecodeOptions, fd: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the parent's; it ends us
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)       # the parent stopped reading: end quietly
     with os.fdopen(fd, "wb") as pipe:
+        batch: list[tuple] = []
         try:
             decoder = Decoder(opts)
-            batch: list[tuple] = []
             for record in decoder.records(paths):
                 batch.append(pack(record))
                 if len(batch) >= BATCH:
                     _send(pipe, batch)
                     batch = []
-            if batch:
-                _send(pipe, batch)
-            _send(pipe, (_END, decoder.frames_read))
-        except CaptureError as exc:
-            _send(pipe, (_CAPTURE_ERROR, str(exc)))
+            end = (_END, decoder.frames_read)
+        except CaptureError as exc:             # what was decoded before it still counts
+            end = (_CAPTURE_ERROR, str(exc))
         except Exception:       # noqa: BLE001 - a bug: the parent shows it, we must not print
-            _send(pipe, (_BUG, traceback.format_exc()))
+            end = (_BUG, traceback.format_exc())
+        if batch:
+            _send(pipe, batch)
+        _send(pipe, end)
     return 0
 
 
@@ -144,12 +149,12 @@ def _ending(pid: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
-def _reap(pid: int) -> None:
-    """Wait for the child; one still running (the parent stopped early) is ended first."""
+def _reap(pid: int, finished: bool) -> None:
+    """Wait for the child. One that sent its last message is exiting by itself; one still running
+    (the parent stopped early, or gave up on it) is ended first."""
     try:
-        done, _status = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
+        if not finished and os.waitpid(pid, os.WNOHANG)[0] == 0:
             os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-    except ChildProcessError:
+        os.waitpid(pid, 0)
+    except ChildProcessError:       # already reaped by _ending
         pass

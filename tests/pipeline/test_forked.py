@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import marshal
 import os
 import signal
+import struct
 import sys
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from dhcpanalyze.cli import main
 from dhcpanalyze.decode import CaptureError, DecodeOptions, Decoder
 from dhcpanalyze.exitcodes import Exit
-from dhcpanalyze.forked import DecoderProcessError, ForkedDecoder, default_jobs
+from dhcpanalyze.forked import DecoderProcessError, DecoderProcessLost, ForkedDecoder, default_jobs
 from dhcpanalyze.recordpack import pack, unpack
 from tests.conftest import corpus_captures, sample_captures
 
@@ -122,6 +124,41 @@ def test_a_killed_decoding_process_is_one_clear_line_and_exit_3(capsys, monkeypa
     assert err.startswith("dhcpanalyze report: the decoding process (pid ")
     assert "ended without finishing: killed by signal 9 (SIGKILL); the report is incomplete" in err
     assert "Traceback" not in err
+
+
+def test_a_child_killed_in_the_middle_of_a_batch_is_lost_not_a_marshal_error(monkeypatch) -> None:
+    import dhcpanalyze.forked as forked
+
+    def half_then_die(pipe, message):   # a batch is bigger than the pipe: a kill can split it
+        data = marshal.dumps(message)
+        pipe.write(struct.pack("!I", len(data)) + data[:len(data) // 2])
+        pipe.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    monkeypatch.setattr(forked, "_send", half_then_die)
+    with pytest.raises(DecoderProcessLost, match="killed by signal 9"):
+        list(ForkedDecoder(DecodeOptions()).records([str(sample_captures()[0])]))
+
+
+def test_records_before_a_capture_error_still_arrive(tmp_path: Path) -> None:
+    paths = [str(sample_captures()[0]), str(tmp_path / "gone.pcap")]
+    expected: list = []
+    with pytest.raises(CaptureError):
+        for record in Decoder(DecodeOptions()).records(paths):
+            expected.append(record)
+    got: list = []
+    with pytest.raises(CaptureError, match="No such file or directory"):
+        for record in ForkedDecoder(DecodeOptions()).records(paths):
+            got.append(record)
+    assert len(expected) > 10 and got == expected
+
+
+def test_a_finished_child_is_waited_for_not_killed(monkeypatch) -> None:
+    kills: list = []
+    real_kill = os.kill
+    monkeypatch.setattr(os, "kill", lambda pid, sig: kills.append(sig) or real_kill(pid, sig))
+    for _ in range(5):
+        list(ForkedDecoder(DecodeOptions()).records([str(p) for p in sample_captures()]))
+    assert kills == []
 
 
 def test_a_missing_file_is_a_capture_error_in_the_second_process(tmp_path: Path) -> None:
