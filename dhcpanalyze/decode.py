@@ -6,7 +6,6 @@ them before anything is built (see BENCHMARKS.md); only candidates reach the dis
 """
 from __future__ import annotations
 
-import socket
 import struct
 from dataclasses import dataclass
 from typing import Iterator
@@ -28,7 +27,6 @@ _PORTS = struct.Struct("!HH")
 _UDP_HEADER = struct.Struct("!HHH")       # source port, destination port, length
 # RFC 791 header: version/IHL, total length, flags/fragment offset, protocol, source, destination
 _IPV4_HEADER = struct.Struct("!BxH2xHxB2x4s4s")
-_ntoa = socket.inet_ntoa
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +176,7 @@ class Decoder:
         msg = decode_dhcp(bytes(payload))
         if ulen > len(inner) - ihl:
             msg.issues.append(f"ICMP quoted only {len(payload)} of {ulen - 8} bytes of the DHCP message")
-        return DhcpRecord(frame, ts, _ntoa(inner[12:16]), sport, _ntoa(inner[16:20]), dport, msg,
+        return DhcpRecord(frame, ts, ip_text(inner[12:16]), sport, ip_text(inner[16:20]), dport, msg,
                           IcmpQuote(icmp_type, code, sender), None, raw)
 
     def _tcp(self, frame: int, ts: float, src: str, dst: str, l4: bytes, raw: bytes) -> list[Record]:

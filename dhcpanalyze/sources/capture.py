@@ -58,8 +58,8 @@ class Prefilter:
     `udp_ports` (or it is a non-first fragment, which carries no ports), TCP unless a port is in
     `tcp_ports` and the segment carries data or SYN/FIN/RST (bare ACKs are dropped), ICMP unless
     its type is in `icmp_types`, and every other IP protocol. Anything else (VLAN tags, IP options,
-    other link types, short frames) is yielded for the full decoder to judge. This keeps per-packet
-    work on a 1M-packet file to one struct call (see BENCHMARKS.md).
+    other link types, short frames) is yielded for the full decoder to judge. Per dropped packet that
+    is one struct call at fixed offsets besides the record header's (two for TCP on a failover port).
     """
 
     udp_ports: frozenset[int]

@@ -55,13 +55,10 @@ def header_values(payload: bytes) -> tuple | None:
 
 def read_header(payload: bytes) -> tuple[dict[str, object], list[str]]:
     """The header fields by RFC name (chaddr still the full 16-byte field) and any issues."""
+    values = header_values(payload)
+    if values is not None:
+        return dict(zip(_NAMES, values)), []
     reader = Reader(payload, 0, HEADER_LEN)
-    if reader.remaining == HEADER_LEN:          # the common case: one bounded read, one unpack
-        values = _HEADER.unpack(reader.read_bytes(HEADER_LEN))
-        fields = dict(zip(_NAMES, values))
-        for name in ("ciaddr", "yiaddr", "siaddr", "giaddr"):
-            fields[name] = to_ip(fields[name])
-        return fields, []
     fields = {name: default for name, _kind, default in _FIELDS}
     try:
         for name, kind, _default in _FIELDS:

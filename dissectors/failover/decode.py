@@ -8,11 +8,12 @@ the message, wrong fixed size, duplicate option) is decoded as far as possible a
 from __future__ import annotations
 
 import struct
+from functools import partial
 
 from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
-from dissectors.failover.values import MAY_FAIL, value_decoder
+from dissectors.failover.values import DECODERS, MAY_FAIL
 from dissectors.options import LATER, Option
 from dissectors.wire import Reader, Truncated
 
@@ -126,11 +127,12 @@ def _is_legacy_connect(mtype: int, tlvs: list[tuple[int, bytes]]) -> bool:
 
 def failover_options(pairs: list[tuple[int, bytes]], legacy: bool) -> list[Option]:
     """Options for (code, data bytes) pairs in that era, each value decoded when read (no issues)."""
-    return [_option(code, data, _CODES[legacy]) for code, data in pairs]
+    codes = _CODES[legacy]
+    return [_option(code, data, codes.get(code)) for code, data in pairs]
 
 
-def _option(code: int, data: bytes, codes: dict[int, tuple]) -> Option:
-    entry = codes.get(code)
+def _option(code: int, data: bytes, entry: tuple | None) -> Option:
+    """The option with its value deferred: hex for an unknown code or a wrong size."""
     if entry is None:
         return tuple.__new__(Option, (code, f"option-{code}", data, LATER, bytes.hex))
     name, size, decode, _may_fail = entry
@@ -141,25 +143,22 @@ def _option(code: int, data: bytes, codes: dict[int, tuple]) -> Option:
 
 def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Option:
     """The option; a wrong size, or data its shape cannot decode, is noted in `issues` now."""
-    codes = _CODES[era.legacy]
-    option = _option(code, data, codes)
-    entry = codes.get(code)
-    if entry is None:
-        return option
-    name, size, decode, may_fail = entry
-    if size is not None and len(data) != size:
-        issues.append(f"option {code} {name}: length {len(data)}, expected {size}")
-    elif may_fail:                      # the others cannot fail: decoded only if the value is read
-        try:
-            return Option(code, name, data, decode(data))
-        except ValueError as exc:
-            issues.append(f"option {code} {name}: undecodable ({exc})")
-    return option
+    entry = _CODES[era.legacy].get(code)
+    if entry is not None:
+        name, size, decode, may_fail = entry
+        if size is not None and len(data) != size:
+            issues.append(f"option {code} {name}: length {len(data)}, expected {size}")
+        elif may_fail:                  # the others cannot fail: decoded only if the value is read
+            try:
+                return Option(code, name, data, decode(data))
+            except ValueError as exc:
+                issues.append(f"option {code} {name}: undecodable ({exc})")
+    return _option(code, data, entry)
 
 
 def _code_table(era: Era) -> dict[int, tuple]:
     """Per option code of an era: name, exact size, value decoder, whether it can fail."""
-    return {code: (spec.name, spec.size, value_decoder(spec.shape, era), spec.shape in MAY_FAIL)
+    return {code: (spec.name, spec.size, partial(DECODERS[spec.shape], era=era), spec.shape in MAY_FAIL)
             for code, spec in era.options.items()}
 
 

@@ -76,10 +76,9 @@ class MessageCutter:
             # The common case: in step, nothing pending, the segment starts on a boundary. Its
             # whole messages are cut from it directly; only a remainder goes into the buffer.
             items, used = self._whole_messages(piece)
-            if used == len(piece.data):
-                self.base += used
-                return items
             self.base += used
+            if used == len(piece.data):
+                return items
             piece = Data(piece.data[used:], piece.frame, piece.ts)
             return items + self._append(piece, frame, ts)
         return self._append(piece, frame, ts)
@@ -130,6 +129,7 @@ class MessageCutter:
         return items
 
     def _cut(self, frame: int, ts: float, final: bool) -> list[StreamItem]:
+        # The in-step branch below has a fast twin in _whole_messages: keep the two in step.
         items: list[StreamItem] = []
         while True:
             if not self.in_step:

@@ -6,10 +6,9 @@ keeps the hex of the raw bytes and records an issue.
 """
 from __future__ import annotations
 
-import socket
-from functools import partial
 from typing import Callable
 
+from dissectors.addr import ip_text
 from dissectors.failover import tables
 from dissectors.failover.tables import Era
 from dissectors.text import decode_text
@@ -20,7 +19,7 @@ def _uint(raw: bytes, era: Era) -> int:
 
 
 def _ipv4(raw: bytes, era: Era) -> str:
-    return socket.inet_ntoa(raw)
+    return ip_text(raw)
 
 
 def _hex(raw: bytes, era: Era) -> str:
@@ -144,14 +143,3 @@ DECODERS: dict[str, Callable[[bytes, Era], object]] = {
 # Shapes whose decoder can raise ValueError on data of the right size (a Hypothesis test checks
 # that the others never do); the dissector decodes these at once so that the problem is an issue.
 MAY_FAIL = frozenset(("chaddr", "ddns"))
-_BOUND: dict[tuple[str, bool], Callable[[bytes], object]] = {}
-
-
-def value_decoder(shape: str, era: Era) -> Callable[[bytes], object]:
-    """The value decoder of one shape in one era, as a one-argument function (made once, reused).
-    It raises ValueError when the bytes do not fit the shape."""
-    key = (shape, era.legacy)
-    decode = _BOUND.get(key)
-    if decode is None:
-        decode = _BOUND[key] = partial(DECODERS[shape], era=era)
-    return decode
