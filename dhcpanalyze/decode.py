@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
-from dhcpanalyze.sources.capture import PREFILTER_LEN, CaptureError, CaptureFile, Prefilter
+from dhcpanalyze.sources.capture import CaptureError, CaptureFile, Prefilter, is_bare_ack, prefilter_judges
 from dissectors.addr import ip_text
 from dissectors.dhcp import decode_dhcp
 from dissectors.failover.stream import FailoverStreams
@@ -22,7 +22,6 @@ __all__ = ["CaptureError", "DecodeOptions", "Decoder", "iter_records"]
 
 ICMP_ERRORS = frozenset((3, 4, 5, 11, 12))   # unreachable, source quench, redirect, time exceeded, param
 UDP, TCP, ICMP = 17, 6, 1
-_SYN_FIN_RST = 0x07
 _PORTS = struct.Struct("!HH")
 _UDP_HEADER = struct.Struct("!HHH")       # source port, destination port, length
 # RFC 791 header: version/IHL, total length, flags/fragment offset, protocol, source, destination
@@ -65,13 +64,12 @@ class Decoder:
     def read(self, path: str) -> Iterator[Record]:
         opts = self.opts
         capture = CaptureFile(path, Prefilter(opts.dhcp_ports, opts.failover_ports, ICMP_ERRORS))
-        # The pcap reader has already judged plain Ethernet/IPv4 frames (the Prefilter's layout):
-        # those need no second look here; pcapng, tags, IP options and other links do.
-        judged = capture.format == "pcap"
+        # Frames the reader's prefilter judged need no second look here; pcapng, VLAN tags, IP
+        # options and other link types do.
+        prefilters = capture.prefilters
         base = self.frames_read
         for number, ts, data, linktype, wirelen in capture:
-            if judged and linktype == LINKTYPE_ETHERNET and len(data) >= PREFILTER_LEN and \
-                    data[12] == 8 and data[13] == 0 and data[14] == 0x45:
+            if prefilters and prefilter_judges(data, linktype):
                 off = 14
             else:
                 off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else \
@@ -131,8 +129,8 @@ class Decoder:
             l4, cut = whole[ihl:], False
         else:
             l4 = data[off + ihl:off + total]
-        if proto == TCP and len(l4) >= 20 and len(l4) <= (l4[12] >> 4) * 4 and not l4[13] & _SYN_FIN_RST:
-            return []               # a bare ACK: no failover bytes, no connection event
+        if proto == TCP and len(l4) >= 20 and is_bare_ack(len(l4), l4[12], l4[13]):
+            return []
         src, dst = ip_text(src), ip_text(dst)
         raw = bytes(data) if self.opts.keep_raw else b""
         if proto == TCP:

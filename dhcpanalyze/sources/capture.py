@@ -34,20 +34,30 @@ Packet = tuple[int, float, bytes, int, int]      # (frame number, ts, data, link
 # flags/fragment offset, protocol, and the first four bytes of the transport header (the ports).
 _ETH_IPV4 = struct.Struct("!12xHB5xHxB10xHH")
 _ETH_IPV4_LEN = _ETH_IPV4.size      # 38
-PREFILTER_LEN = _ETH_IPV4_LEN       # frames this long with that layout were judged by the pcap reader
 # IPv4 total length, then the TCP data offset and flags of an option-less IPv4 header.
 _TCP_SIZES = struct.Struct("!16xH28xBB")
 _TCP_SIZES_LEN = _TCP_SIZES.size    # 48
 
 
+def prefilter_judges(data: bytes, linktype: int) -> bool:
+    """Does the pcap reader's prefilter judge this frame (untagged Ethernet, option-less IPv4, long
+    enough for its fixed offsets)? Such a frame it yielded is a candidate; others need a decoder's look."""
+    return (linktype == 1 and len(data) >= _ETH_IPV4_LEN and data[12] == 8 and data[13] == 0
+            and data[14] == 0x45)
+
+
+def is_bare_ack(tcp_len: int, offset_byte: int, flags: int) -> bool:
+    """A TCP segment (`tcp_len` bytes from its header on) without data and without SYN, FIN or RST:
+    no failover bytes and no connection event, so nothing for the decoder."""
+    return 20 <= tcp_len <= (offset_byte >> 4) * 4 and not flags & 0x07
+
+
 def _is_bare_ack(buf: bytes, start: int, caplen: int) -> bool:
-    """An unfragmented TCP segment without data and without SYN, FIN or RST: no failover bytes and
-    no connection event, so nothing the decoder would make of it (it drops the same segments)."""
+    """is_bare_ack for an unfragmented segment at `start`, from fixed offsets."""
     if caplen < _TCP_SIZES_LEN:
         return False
-    total, doff, flags = _TCP_SIZES.unpack_from(buf, start)
-    tcp_len = min(total, caplen - 14) - 20
-    return total >= 20 and 20 <= tcp_len <= (doff >> 4) * 4 and not flags & 0x07
+    total, offset_byte, flags = _TCP_SIZES.unpack_from(buf, start)
+    return is_bare_ack(min(total, caplen - 14) - 20, offset_byte, flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +132,14 @@ class CaptureFile:
         self.prefilter = prefilter
         self.issues: list[str] = []
         self.records = 0          # packet records read (yielded or dropped by the prefilter)
+        self.prefilters = False   # the prefilter is applied (pcap): see prefilter_judges
         self.format = "?"
         self._stream = _open_stream(path)
         self._input = _sniff(self._stream, path)
         head = bytes(self._input.buf[:4])
         if head in PCAP_MAGICS:
             self.format = "pcap"
+            self.prefilters = prefilter is not None
         elif head == PCAPNG_SHB:
             self.format = "pcapng"
         else:
