@@ -85,9 +85,7 @@ class ConnectionLife:
             return []
         rel.link_downs += 1
         rel.last_down_by = by
-        # the ended Session itself: its summary() is built only if a check asks
-        return [FoEvent("link-down", ts, [sess.last_frame], rel,
-                        {"reason": reason, "by": by, "session": sess})]
+        return [FoEvent("link-down", ts, [sess.last_frame], rel, {"reason": reason, "by": by})]
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []

@@ -110,12 +110,12 @@ class Engine:
         rels = ctx.failover.relationships
         for rel in rels:
             for peer in rel.peers:
-                server = ctx.servers.get(peer)
+                server = ctx.servers.get(peer, bounded=False)
                 server.role, server.relationship = rel.role(peer), rel.name
         for ip, peer in ctx.aliases.items():
             rel = ctx.failover.for_server(peer)
             if rel is not None:
-                server = ctx.servers.get(ip)
+                server = ctx.servers.get(ip, bounded=False)
                 server.role, server.relationship = rel.role(peer), rel.name
         counts = self.counts.to_dict(self.txns.evicted, ctx.leases.dropped)
         return Summary(self.capture, ctx.servers.all(), list(rels), ctx.leases.rows(), counts)
@@ -220,7 +220,4 @@ class Engine:
                 ctx.leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
                 ctx.leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
-            for method in hooks[ev.kind]:
-                findings = method(ev, ctx)
-                if findings:
-                    self._emit_all(findings, out)
+            self._run(hooks[ev.kind], out, ev)

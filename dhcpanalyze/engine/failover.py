@@ -133,11 +133,12 @@ class FailoverTracker(ConnectionLife):
     def _connect(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         sess.saw_connect = True
-        rel.primary, rel.secondary = rec.src, rec.dst
-        rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
-        if len(opts.get("hba", b"")) == 32:
-            rel.note_hba(rec.ts, opts["hba"], self.s.max_states)
-        self._advertised(rel, rec.src, opts)
+        if rel.name != OVERFLOW:        # the shared entry counts; it has no one pair's settings
+            rel.primary, rel.secondary = rec.src, rec.dst
+            rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
+            if len(opts.get("hba", b"")) == 32:
+                rel.note_hba(rec.ts, opts["hba"], self.s.max_states)
+            self._advertised(rel, rec.src, opts)
         return [FoEvent("connect", rec.ts, [rec.frame], rel, {"sender": rec.src})]
 
     def _advertised(self, rel: Relationship, ip: str, opts: dict) -> None:
@@ -153,7 +154,8 @@ class FailoverTracker(ConnectionLife):
         sess.saw_connect = True
         # A rejecting CONNECTACK still advertises the secondary's own settings (ISC omits them only
         # when the relationship name is unknown), and they help explain the reject.
-        self._advertised(rel, rec.src, opts)
+        if rel.name != OVERFLOW:
+            self._advertised(rel, rec.src, opts)
         reason = as_uint(opts.get("reject"))
         if reason is None:
             return self._establish(sess, rec)

@@ -47,10 +47,12 @@ class ServerTable:
         self.max_servers = max_servers
         self._servers: dict[str, Server] = {}
 
-    def get(self, ip: str) -> Server:
+    def get(self, ip: str, bounded: bool = True) -> Server:
+        """The entry of `ip`, made if new; beyond max_servers new senders share the OVERFLOW entry
+        unless `bounded` is False (the failover peers, which the summary must always name)."""
         server = self._servers.get(ip)
         if server is None:
-            if len(self._servers) >= self.max_servers:
+            if bounded and len(self._servers) >= self.max_servers:
                 ip = OVERFLOW
                 server = self._servers.get(ip)
             if server is None:
@@ -59,7 +61,7 @@ class ServerTable:
 
     def reply(self, server_ip: str, src: str, giaddr: str, mtype: str, ts: float) -> Server:
         """Count one distinct reply (copies were already left out by the transaction table)."""
-        server = self._servers.get(server_ip) or self.get(server_ip)
+        server = self.get(server_ip)
         server.answers_dhcp = True
         key = _COUNTED.get(mtype)
         if key:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-
 @dataclass(slots=True)
 class CaptureStats:
     """`to_dict()` is the `capture` object of the report contract.

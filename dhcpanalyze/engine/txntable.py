@@ -69,9 +69,9 @@ def classify_reply(view: DhcpView) -> str:
     return "dora"
 
 
-def reply_server(rec: DhcpRecord, view: DhcpView | None = None) -> str | None:
+def reply_server(rec: DhcpRecord, view: DhcpView) -> str | None:
     """Option 54, else the sender unless it is the relay handing the reply to the client."""
-    sid = (view or DhcpView(rec.msg)).ip(54)
+    sid = view.ip(54)
     if sid:
         return sid
     return rec.src if rec.src != rec.msg.giaddr else None

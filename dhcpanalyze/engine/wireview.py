@@ -6,7 +6,6 @@ ISC 3.0.x code when the dissector marked the message `legacy` (failover-wire.md 
 """
 from __future__ import annotations
 
-
 from dissectors.addr import ip_text
 from dissectors.dhcp.message import DhcpMessage
 from dissectors.failover.message import FailoverMessage
@@ -18,6 +17,8 @@ DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6
               14: "BULKLEASEQUERY", 15: "LEASEQUERYDONE", 16: "ACTIVELEASEQUERY",
               17: "LEASEQUERYSTATUS", 18: "TLS"}
 ZERO_IP = "0.0.0.0"
+
+
 class DhcpView:
     """One DHCP message's option bytes by code (first occurrence), looked at once per record."""
 

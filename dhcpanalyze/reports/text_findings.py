@@ -95,4 +95,3 @@ def _wrapped(text: str, width: int, indent: str = INDENT) -> Iterator[str]:
 @lru_cache(maxsize=512)     # the same explanations and log lines come back again and again
 def _wrap(text: str, width: int) -> tuple[str, ...]:
     return tuple(textwrap.wrap(text, width, break_on_hyphens=False))
-

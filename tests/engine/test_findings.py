@@ -7,7 +7,7 @@ import sys
 
 from dhcpanalyze.engine import CATALOG, EngineSettings
 
-from .helpers import P, S, bndack, bndupd, connectack, dhcp, dora, fo, from_p, from_s, ip4, \
+from .helpers import P, S, bndack, bndupd, connect, connectack, dhcp, dora, fo, from_p, from_s, ip4, \
     pair_up, run_records, u32
 
 ISSUE_CODES = {
@@ -163,3 +163,19 @@ def test_the_engine_imports_no_ui_and_no_cli():
             "'dhcpanalyze.reports'))]; print(bad); sys.exit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_pairs_beyond_the_relationship_bound_share_one_entry_without_settings():
+    recs = []
+    for i in range(6):
+        primary, secondary, port = f"10.9.{i}.2", f"10.9.{i}.3", 41000 + i
+        recs += [connect(10 * i + 1, 1.0 + i, primary, secondary, name=f"fo{i}".encode(), mclt=100 + i,
+                         sport=port, dport=647),
+                 connectack(10 * i + 2, 1.001 + i, secondary, primary, name=f"fo{i}".encode(),
+                            sport=647, dport=port)]
+    run = run_records(recs, EngineSettings(max_relationships=3))
+    rels = {r["relationship"]: r for r in run.summary["failover"]}
+    assert list(rels) == ["fo0", "fo1", "fo2", "(other relationships)"]
+    assert (rels["fo1"]["primary"], rels["fo1"]["mclt"]) == ("10.9.1.2", 101)
+    other = rels["(other relationships)"]
+    assert (other["primary"], other["secondary"], other["mclt"]) == (None, None, None)

@@ -9,7 +9,7 @@ import pytest
 from dhcpanalyze.engine import Engine, EngineSettings
 from dhcpanalyze.model import IcmpQuote
 
-from .helpers import dhcp, dora, ip4, run_records, u32
+from .helpers import P, S, dhcp, dora, ip4, pair_up, run_records, u32
 
 C1, C2 = "02:aa:00:00:00:01", "02:aa:00:00:00:02"
 SRV, SRV2, RELAY = "10.1.0.2", "10.1.0.3", "10.9.0.1"
@@ -181,3 +181,12 @@ def test_forged_servers_share_one_entry_beyond_the_bound():
     servers = {s["ip"]: s for s in run.summary["servers"]}
     assert len(servers) == 11 and servers["(other servers)"]["offers"] == 40
     assert sum(s["offers"] for s in servers.values()) == 50
+
+
+def test_the_failover_peers_are_named_even_beyond_the_server_bound():
+    forged = [dhcp(i + 1, 1.0 + i * 0.01, f"10.7.0.{i + 1}", BCAST, "OFFER", 1000 + i, C1,
+                   yiaddr="10.7.1.1", options={54: ip4(f"10.7.0.{i + 1}")}) for i in range(20)]
+    run = run_records(forged + pair_up(ts=2.0, frame=100), EngineSettings(max_servers=10))
+    servers = {s["ip"]: s for s in run.summary["servers"]}
+    assert (servers[P]["role"], servers[S]["role"]) == ("primary", "secondary")
+    assert servers["(other servers)"]["role"] == "unknown" and servers["(other servers)"]["offers"] == 10

@@ -51,9 +51,6 @@ class Check:
         return []
 
 
-HOOKS = ("on_transaction", "on_dhcp", "on_failover", "on_issue", "expire", "finish")
-
-
 def all_checks() -> list[Check]:
     """A fresh instance of every check, in the order their findings should appear."""
     from . import (clock_skew, connect, link, loadbalance, malformed, mclt, outcomes, offers,
@@ -75,8 +72,7 @@ class HookTable(dict):
 
     def __init__(self, checks: list[Check], hook: str, wants) -> None:
         super().__init__()
-        self._entries = [(getattr(c, hook), c) for c in checks
-                         if getattr(type(c), hook) is not getattr(Check, hook)]
+        self._entries = [(method, method.__self__) for method in overriding(checks, hook)]
         self._wants = wants                 # (check, key) -> bool
 
     def __missing__(self, key) -> list:
