@@ -190,3 +190,14 @@ def test_the_failover_peers_are_named_even_beyond_the_server_bound():
     servers = {s["ip"]: s for s in run.summary["servers"]}
     assert (servers[P]["role"], servers[S]["role"]) == ("primary", "secondary")
     assert servers["(other servers)"]["role"] == "unknown" and servers["(other servers)"]["offers"] == 10
+
+
+def test_a_client_looping_on_one_xid_is_cut_at_the_maximum_duration():
+    # DISCOVER every 10 s on one xid, never answered: idle never, but too long
+    loop = [dhcp(i + 1, 100.0 + 10 * i, "0.0.0.0", BCAST, "DISCOVER", 0x77, C1) for i in range(7)]
+    other = [dhcp(50, 101.0, "0.0.0.0", BCAST, "DISCOVER", 0x78, "02:00:00:00:00:99")]
+    run = run_records(sorted(loop + other, key=lambda r: r.ts),
+                      EngineSettings(txn_max_duration_s=30, expire_interval_s=1))
+    mine = [t for t in run.transactions if t["xid"] == 0x77]
+    assert [(t["start"], len(t["msg_types"]), t["closed"]) for t in mine] == [
+        (100.0, 3, "timeout"), (130.0, 3, "timeout"), (160.0, 1, "capture-end")]
