@@ -4,8 +4,8 @@
 
 Prints wall time, CPU time and peak memory of each command and the ratios the project's targets are
 stated in (see BENCHMARKS.md). The commands run interleaved, --repeat rounds (default 3); each ratio
-is printed of the best times and as the median of the ratios within each round (a ratio's two runs
-are neighbours in time), so that a neighbour's burst on a shared machine does not decide it.
+is printed of the best times and as the median of the ratios within each round (the runs of the two
+target ratios that need it are neighbours in time), so a neighbour's burst does not decide it alone.
 Peak memory is the largest sum of the resident sets of the command's whole process tree (report
 decodes in a second process), sampled every 10 ms from /proc; pages the two processes share are
 counted twice, so it is an upper bound.
@@ -107,8 +107,8 @@ def main() -> None:
     print_ratios(best, rounds)
 
 
-# Each round runs the commands in this order, so that the two runs a ratio compares are neighbours
-# in time (a neighbour's burst on a shared machine then tends to hit both or neither).
+# Each round runs the commands in this order, so that the runs of report / dpkt and report 2M / 1M
+# are neighbours in time (a neighbour's burst on a shared machine then tends to hit both or neither).
 ORDER = (("1x", "dpkt reader loop"), ("1x", "dhcpanalyze report"), ("2x", "dhcpanalyze report"),
          ("2x", "dpkt reader loop"), ("1x", "report --jobs 1"), ("1x", "tshark dissection"))
 RATIOS = (("report / dpkt loop", ("1x", "dhcpanalyze report"), ("1x", "dpkt reader loop"), "<= 1.5"),

@@ -1,4 +1,4 @@
-"""One real `dhcpanalyze report` process: the console entry point as a user runs it."""
+"""One real `dhcpanalyze report` process (`python -m dhcpanalyze`), as a user runs it."""
 from __future__ import annotations
 
 import json

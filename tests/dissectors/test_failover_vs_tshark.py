@@ -2,8 +2,9 @@
 (shared/corpus/isc-failover and samples/) is decoded by the pipeline with the same frame, endpoints,
 type code, xid, time, length, option codes/lengths and option values.
 
-Where tshark 4.0 is wrong for ISC 4.x (failover-wire.md §8) the expectation is named below and the
-project's value is asserted to be the right one instead.
+Where tshark 4.0 is wrong for ISC 4.x (failover-wire.md §8) the expectation is named below: for the
+7/9 type labels and the IP-flags bits the project's own value is asserted; for DDNS and the binary
+client-identifier the test checks that tshark's reading follows from our raw bytes, not our value.
 """
 from __future__ import annotations
 
