@@ -21,7 +21,9 @@ CONTRACT = {
     "transaction": {"kind": str, "xid": int, "client": dict, "start": float, "end": float,
                     "frames": list, "msg_types": list, "offers": list, "server": str,
                     "assigned_ip": str, "lease_time": int, "relay": (str, type(None)),
-                    "expected_server": str, "outcome": str},
+                    "expected_server": str, "outcome": str,
+                    # the README's "DISCOVER→OFFER and REQUEST→ACK latency"
+                    "offer_latency": (float, type(None)), "ack_latency": (float, type(None))},
     "lease": {"ip": str, "mac": str, "client_id": (str, type(None)), "hostname": str,
               "starts": float, "ends": float, "server": str, "state": str, "replicated": bool},
     "finding": {"code": str, "severity": str, "ts": float, "frames": list, "message": str,
@@ -86,3 +88,8 @@ def test_failover_relationship_from_real_isc_has_every_key():
     run = run_files([corpus_file("isc-failover/fo-capture2.pcap")])
     (rel,) = run.summary["failover"]
     check("failover", rel)
+
+
+def test_latencies_are_measured(doc):
+    assert any(isinstance(t["offer_latency"], float) and isinstance(t["ack_latency"], float)
+               for t in doc["transactions"])
