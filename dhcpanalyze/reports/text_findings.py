@@ -92,6 +92,6 @@ def _wrapped(text: str, width: int, indent: str = INDENT) -> Iterator[str]:
         yield indent + part
 
 
-@lru_cache(maxsize=512)     # the same explanations and log lines come back again and again
+@lru_cache(maxsize=512)     # the same ISC log lines and messages recur (explanations print once per code)
 def _wrap(text: str, width: int) -> tuple[str, ...]:
     return tuple(textwrap.wrap(text, width, break_on_hyphens=False))
