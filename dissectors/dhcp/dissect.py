@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 from dissectors.dhcp.compound import SHAPES
 from dissectors.dhcp.enums import OVERLOAD_FILE, OVERLOAD_SNAME
-from dissectors.dhcp.header import HEADER_LEN, hardware_address, header_values, read_header
+from dissectors.addr import ip_text
+from dissectors.dhcp.header import CHADDR_LEN, HEADER, HEADER_LEN, hardware_address, header_values, read_header
 from dissectors.dhcp.message import DhcpMessage
-from dissectors.dhcp.options import spec_for
+from dissectors.dhcp.options import END, OVERLOAD, PAD, spec_for
 from dissectors.dhcp.shapes import FITS, BadValue
 from dissectors.dhcp.text import cstring
 from dissectors.dhcp.walk import FieldWalk, area_issues, concatenate, overload_of, overloaded_areas, walk_area
@@ -43,6 +44,14 @@ def _new_message(fields: dict[str, object]) -> tuple[DhcpMessage, list[str]]:
 
 
 def _decode(payload: bytes) -> DhcpMessage:
+    if payload[HEADER_LEN:_OPTIONS_AT] == MAGIC_COOKIE:
+        msg = _decode_usual(payload)
+        if msg is not None:
+            return msg
+    return _decode_general(payload)
+
+
+def _decode_general(payload: bytes) -> DhcpMessage:
     values = header_values(payload)
     if values is not None:          # a whole header: build the message straight from the unpacked tuple
         chaddr, issues = hardware_address(values[11], values[2])
@@ -59,6 +68,50 @@ def _decode(payload: bytes) -> DhcpMessage:
     else:
         _keep_vendor_area(msg, vendor)
     return msg
+
+
+def _decode_usual(payload: bytes) -> DhcpMessage | None:
+    """The usual message in one pass, or None for the general path below, which then finds the
+    same message: whole header and cookie (checked by the caller), hlen <= 16, an options field
+    that ends with END followed only by zero padding, no option 52 and no code twice (so nothing
+    for RFC 3396 to join). Most messages of a capture are like this; the general path builds a
+    walk per area and joins fragments, the same rules in more steps."""
+    pairs, seen = [], bytearray(256)
+    pos, end = _OPTIONS_AT, len(payload)
+    while pos < end:
+        code = payload[pos]
+        if code == PAD:
+            pos += 1
+            continue
+        if code == END:
+            break
+        if seen[code] or code == OVERLOAD or pos + 1 >= end:
+            return None
+        stop = pos + 2 + payload[pos + 1]
+        if stop > end:
+            return None
+        seen[code] = 1
+        pairs.append((code, payload[pos + 2:stop]))
+        pos = stop
+    else:
+        return None                     # no END
+    if payload.count(0, pos + 1) != end - pos - 1:
+        return None                     # bytes after END that are not padding
+    op, htype, hlen, hops, xid, secs, flags, ci, yi, si, gi, chaddr, sname, file = HEADER.unpack_from(payload)
+    if hlen > CHADDR_LEN:
+        return None
+    issues: list[str] = []
+    codes, new = _CODES, tuple.__new__
+    options = []
+    for code, data in pairs:
+        name, decode, fits = codes[code]
+        if fits is not None and fits(data):
+            options.append(new(Option, (code, name, data, LATER, decode)))
+        else:
+            options.append(_decode_option(code, data, issues))
+    return DhcpMessage(op, htype, hlen, hops, xid, secs, flags, ip_text(ci), ip_text(yi), ip_text(si),
+                       ip_text(gi), chaddr[:hlen], cstring(sname), cstring(file), True, options, issues,
+                       b"", 0, {})
 
 
 def _keep_vendor_area(msg: DhcpMessage, vendor: bytes) -> None:

@@ -25,7 +25,7 @@ _FIELDS: tuple[tuple[str, str | int, object], ...] = (
 )
 
 
-_HEADER = struct.Struct("!BBBBIHH4s4s4s4s16s64s128s")
+HEADER = struct.Struct("!BBBBIHH4s4s4s4s16s64s128s")   # the 14 fields in wire order
 _NAMES = tuple(name for name, _kind, _default in _FIELDS)
 
 
@@ -48,7 +48,7 @@ def header_values(payload: bytes) -> tuple | None:
     or None when the payload is shorter than the header. The common, fast case of `read_header`."""
     if len(payload) < HEADER_LEN:
         return None
-    op, htype, hlen, hops, xid, secs, flags, ci, yi, si, gi, chaddr, sname, file = _HEADER.unpack_from(payload)
+    op, htype, hlen, hops, xid, secs, flags, ci, yi, si, gi, chaddr, sname, file = HEADER.unpack_from(payload)
     return (op, htype, hlen, hops, xid, secs, flags, to_ip(ci), to_ip(yi), to_ip(si), to_ip(gi),
             chaddr, sname, file)
 

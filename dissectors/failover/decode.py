@@ -13,7 +13,7 @@ from functools import partial
 from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
-from dissectors.failover.values import DECODERS, MAY_FAIL
+from dissectors.failover.values import DECODERS, FITS
 from dissectors.options import LATER, Option
 from dissectors.wire import Reader, Truncated
 
@@ -28,6 +28,50 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
     (FailoverStreams does this), since only those two messages carry the vendor class.
     """
     buf = bytes(buf)
+    msg = _decode_usual(buf, legacy)
+    if msg is not None:
+        return msg
+    return _decode_general(buf, legacy)
+
+
+def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
+    """The usual message in one pass, or None for the general path, which then finds the same
+    message: a whole header with ISC's payload offset 12, a length of 12..2048 that is exactly the
+    buffer, a type of its era, options that tile the payload, no option twice."""
+    if len(buf) < tables.HEADER_SIZE:
+        return None
+    length, mtype, poffset, time, xid = _HEADER.unpack_from(buf, 0)
+    if length != len(buf) or poffset != tables.HEADER_SIZE or length > tables.MAX_LENGTH:
+        return None
+    pairs, seen, pos, unpack = [], set(), tables.HEADER_SIZE, _TLV.unpack_from
+    while pos < length:
+        if length - pos < 4:
+            return None
+        code, size = unpack(buf, pos)
+        stop = pos + 4 + size
+        if stop > length or code in seen:
+            return None
+        seen.add(code)
+        pairs.append((code, buf[pos + 4:stop]))
+        pos = stop
+    era = LEGACY if (legacy or (legacy is None and _is_legacy_connect(mtype, pairs))) else MODERN
+    type_name = era.types.get(mtype)
+    if type_name is None:
+        return None
+    issues: list[str] = []
+    codes, new = _CODES[era.legacy], tuple.__new__
+    options = []
+    for code, data in pairs:
+        entry = codes.get(code)
+        if entry is not None and (entry[1] is None or len(data) == entry[1]) and (
+                entry[3] is None or entry[3](data)):
+            options.append(new(Option, (code, entry[0], data, LATER, entry[2])))
+        else:
+            options.append(_decode_option(code, data, era, issues))
+    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
+
+
+def _decode_general(buf: bytes, legacy: bool | None) -> FailoverMessage:
     msg = _read_header(buf)
     if msg.issues:
         return msg
@@ -135,7 +179,7 @@ def _option(code: int, data: bytes, entry: tuple | None) -> Option:
     """The option with its value deferred: hex for an unknown code or a wrong size."""
     if entry is None:
         return tuple.__new__(Option, (code, f"option-{code}", data, LATER, bytes.hex))
-    name, size, decode, _may_fail = entry
+    name, size, decode, _fits = entry
     if size is not None and len(data) != size:
         decode = bytes.hex
     return tuple.__new__(Option, (code, name, data, LATER, decode))
@@ -145,10 +189,10 @@ def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Optio
     """The option; a wrong size, or data its shape cannot decode, is noted in `issues` now."""
     entry = _CODES[era.legacy].get(code)
     if entry is not None:
-        name, size, decode, may_fail = entry
+        name, size, decode, fits = entry
         if size is not None and len(data) != size:
             issues.append(f"option {code} {name}: length {len(data)}, expected {size}")
-        elif may_fail:                  # the others cannot fail: decoded only if the value is read
+        elif fits is not None and not fits(data):   # else it cannot fail: decoded when read
             try:
                 return Option(code, name, data, decode(data))
             except ValueError as exc:
@@ -157,8 +201,9 @@ def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Optio
 
 
 def _code_table(era: Era) -> dict[int, tuple]:
-    """Per option code of an era: name, exact size, value decoder, whether it can fail."""
-    return {code: (spec.name, spec.size, partial(DECODERS[spec.shape], era=era), spec.shape in MAY_FAIL)
+    """Per option code of an era: name, exact size, value decoder, and the check that it will not
+    fail (None: it never does)."""
+    return {code: (spec.name, spec.size, partial(DECODERS[spec.shape], era=era), FITS.get(spec.shape))
             for code, spec in era.options.items()}
 
 

@@ -70,23 +70,26 @@ class MessageCutter:
         """Bytes received but not yet part of a message."""
         return len(self.buf) - self.pos
 
-    def add(self, piece: Data, frame: int, ts: float) -> list[StreamItem]:
-        """Append in-order bytes and cut every message they complete."""
+    def add(self, data: bytes, data_frame: int, data_ts: float, frame: int | None = None,
+            ts: float | None = None) -> list[StreamItem]:
+        """Append in-order bytes, carried by `data_frame`, and cut every message they complete;
+        `frame`/`ts` are those of the frame being handled (the same unless the bytes were held)."""
+        if frame is None:
+            frame, ts = data_frame, data_ts
         if self.in_step and not self.buf:
             # The common case: in step, nothing pending, the segment starts on a boundary. Its
             # whole messages are cut from it directly; only a remainder goes into the buffer.
-            items, used = self._whole_messages(piece)
+            items, used = self._whole_messages(data, data_frame, data_ts)
             self.base += used
-            if used == len(piece.data):
+            if used == len(data):
                 return items
-            piece = Data(piece.data[used:], piece.frame, piece.ts)
-            return items + self._append(piece, frame, ts)
-        return self._append(piece, frame, ts)
+            return items + self._append(data[used:], data_frame, data_ts, frame, ts)
+        return self._append(data, data_frame, data_ts, frame, ts)
 
-    def _whole_messages(self, piece: Data) -> tuple[list[StreamItem], int]:
-        """The messages lying whole in `piece` from its start, and how many bytes they take;
+    def _whole_messages(self, data: bytes, frame: int, ts: float) -> tuple[list[StreamItem], int]:
+        """The messages lying whole in `data` from its start, and how many bytes they take;
         stops at a partial message or an implausible length (left to the buffered path)."""
-        data, items, pos = piece.data, [], 0
+        items, pos = [], 0
         while len(data) - pos >= 2:
             length = (data[pos] << 8) | data[pos + 1]
             if not MIN_LENGTH <= length <= MAX_LENGTH or len(data) - pos < length:
@@ -94,13 +97,13 @@ class MessageCutter:
             msg = self.era.decode(data[pos:pos + length])
             if msg.legacy:
                 self.era.legacy = True
-            items.append(StreamItem(piece.frame, piece.ts, "message", msg))
+            items.append(StreamItem(frame, ts, "message", msg))
             pos += length
         return items, pos
 
-    def _append(self, piece: Data, frame: int, ts: float) -> list[StreamItem]:
-        self.buf += piece.data
-        self.spans.append((self.base + len(self.buf), piece.frame, piece.ts))
+    def _append(self, data: bytes, data_frame: int, data_ts: float, frame: int, ts: float) -> list[StreamItem]:
+        self.buf += data
+        self.spans.append((self.base + len(self.buf), data_frame, data_ts))
         return self._cut(frame, ts, final=False)
 
     def hole(self, size: int, frame: int, ts: float) -> list[StreamItem]:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from dissectors.failover.framing import EraState, MessageCutter, StreamItem
-from dissectors.failover.reassembly import Data, SegmentQueue
+from dissectors.failover.reassembly import SEQ_MOD, Data, SegmentQueue
 
 FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 
@@ -50,7 +50,12 @@ class _Direction:
             self.queue.anchor(isn + 1)          # the SYN itself takes one sequence number
 
     def push(self, seq: int, payload: bytes, frame: int, ts: float) -> list[StreamItem]:
-        return self._place(self.queue.push(seq, payload, frame, ts), frame, ts)
+        queue = self.queue
+        if queue.next is not None and not queue.held and seq == queue.next % SEQ_MOD:
+            # the common case, as SegmentQueue.push would find it: the next bytes, nothing held
+            queue.next += len(payload)
+            return self.cutter.add(payload, frame, ts)
+        return self._place(queue.push(seq, payload, frame, ts), frame, ts)
 
     def finish(self, frame: int, ts: float) -> list[StreamItem]:
         return self._place(self.queue.flush(frame, ts), frame, ts) + self.cutter.finish(frame, ts)
@@ -66,7 +71,7 @@ class _Direction:
         items: list[StreamItem] = []
         for piece in pieces:
             if isinstance(piece, Data):
-                items += self.cutter.add(piece, frame, ts)
+                items += self.cutter.add(piece.data, piece.frame, piece.ts, frame, ts)
             else:
                 items += self.cutter.hole(piece.size, frame, ts)
         return items
@@ -96,6 +101,10 @@ class FailoverStreams:
         self._last = (frame, ts)
         key = (src, sport, dst, dport)
         conn = self._connection(key, frame, ts)
+        if payload and not flags & (SYN | FIN | RST):     # the common case: data on a known stream
+            direction = conn.dirs.get(key)
+            if direction is not None and not direction.closed:
+                return direction.push(seq, payload, frame, ts)
         items: list[StreamItem] = []
         if flags & SYN:
             items += self._syn(conn, key, seq, flags, frame, ts)

@@ -140,6 +140,11 @@ DECODERS: dict[str, Callable[[bytes, Era], object]] = {
 }
 
 
-# Shapes whose decoder can raise ValueError on data of the right size (a Hypothesis test checks
-# that the others never do); the dissector decodes these at once so that the problem is an issue.
-MAY_FAIL = frozenset(("chaddr", "ddns"))
+# Shapes whose decoder can raise ValueError on data of the right size, each with the check that
+# says it will not (Hypothesis tests: the other shapes never fail, and these fail exactly when
+# the check is false). The dissector decodes data failing the check at once, so that the problem
+# is an issue, and defers the rest to the first read of the value.
+FITS: dict[str, Callable[[bytes], bool]] = {
+    "chaddr": lambda raw: len(raw) >= 1,        # the htype byte
+    "ddns": lambda raw: len(raw) >= 2,          # the flags
+}

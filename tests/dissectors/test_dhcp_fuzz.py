@@ -89,3 +89,31 @@ def test_escape_text_leaves_nothing_a_terminal_would_act_on(text):
     assert not any(is_terminal_unsafe(c) for c in escaped)
     if text.isprintable() and text.isascii() and "\\" not in text:
         assert escaped == text
+
+
+# The one-pass path for the usual message (dissect._decode_usual) must give exactly what the general
+# path gives: options areas of known codes without 52, each code at most once, ending in END with
+# padding behind it take the one-pass path; the other draws (repeats, ragged ends, non-zero bytes
+# after END, hlen > 16) must be left to the general path.
+usual_area = st.lists(st.tuples(known_codes.filter(lambda code: code not in (0, 52, 255)), st.binary(max_size=40)),
+                      max_size=12, unique_by=lambda t: t[0]).map(
+    lambda items: b"".join(bytes([code, len(data)]) + data for code, data in items))
+after_end = st.one_of(st.binary(max_size=80).map(lambda b: bytes(len(b))), st.binary(max_size=8))
+
+
+@FUZZ
+@given(header, st.lists(st.sampled_from([0]), max_size=3).map(bytes), usual_area, after_end,
+       st.booleans(), st.booleans())
+def test_usual_messages_decode_as_the_general_path_does(fixed, pads, area, tail, end, repeat):
+    from dissectors.dhcp.dissect import _decode_general, _decode_usual
+    if repeat and area:
+        area += area[:2 + area[1]]                   # the first option again: RFC 3396 joins them
+    payload = fixed + MAGIC + pads + area + (b"\xff" + tail if end else b"")
+    usual = _decode_usual(payload)
+    general = _decode_general(payload)
+    takes_usual = end and not (repeat and area) and not tail.strip(b"\x00") and fixed[2] <= 16
+    assert (usual is not None) == takes_usual
+    if usual is not None:
+        assert usual == general
+        assert [o.value for o in usual.options] == [o.value for o in general.options]
+    assert decode_dhcp(payload) == general

@@ -333,3 +333,28 @@ def test_tree_lines_show_header_options_and_issues():
                           (2, "option header truncated at offset 22: 3 bytes left")]
     tree = list(tree_lines(decode_failover(BNDUPD_ACTIVE)))
     assert (2, "lease-expiration-time (13), 4 bytes: 1795858080 (2026-11-28 09:28:00 UTC)") in tree
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 14), st.lists(st.tuples(st.integers(0, 30), st.binary(max_size=24)), max_size=8),
+       st.sampled_from([None, True, False]), st.sampled_from([12, 12, 12, 8, 16]), st.binary(max_size=3),
+       st.booleans())
+def test_usual_messages_decode_as_the_general_path_does(mtype, options, legacy, poffset, tail, vendor):
+    """The one-pass path (decode._decode_usual) gives exactly the general path's message, and leaves
+    to the general path every message it does not handle (repeats, other offsets, ragged ends)."""
+    from dissectors.failover.decode import _decode_general, _decode_usual
+    if vendor:                                      # an ISC 3.0.x CONNECT marks the legacy era
+        options = [(11, b"isc-V3.0.7")] + options
+    extra = bytes(max(poffset - 12, 0))
+    raw = message(mtype, b"".join(opt(code, data) for code, data in options), poffset=poffset, extra=extra)
+    raw = raw[:max(12, len(raw) - len(tail))] if tail and tail[0] & 1 else raw + tail
+    usual, general = _decode_usual(raw, legacy), _decode_general(raw, legacy)
+    if usual is not None:
+        assert usual == general
+        assert [o.value for o in usual.options] == [o.value for o in general.options]
+        assert not any("length" in issue and "message" in issue for issue in usual.issues)
+    elif not general.issues:
+        # the one-pass path may refuse only what the general path has something to say about,
+        # or the offsets it does not take
+        assert poffset != 12
+    assert decode_failover(raw, legacy) == general
