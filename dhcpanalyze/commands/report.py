@@ -6,6 +6,7 @@ the findings into the exit code (--fail-on). Nothing here knows a format's detai
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -22,6 +23,12 @@ from dhcpanalyze.reports.progress import Progress
 from dissectors.text import escape_text
 
 T = TypeVar("T")
+
+# Per record, decoding and the engine make and drop a dozen container objects that form no
+# cycles. At the default threshold (700) the collector ran 330 times in a 1M-packet run and took
+# 0.12 s of the engine's process and 0.08 s of the decoding one, to free 579 objects in all (cycles
+# left by imports). Collecting every 10,000 net allocations took 0.03 s and 0.01 s for the same 579.
+BATCH_GC_THRESHOLDS = (10_000, 10, 10)
 
 EPILOG = """\
 filters select transactions, leases and findings (--server also selects servers and failover
@@ -115,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(Exit.UNREADABLE, str(exc))
     tally = FindingTally()
     progress = Progress(sys.stderr)
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
     events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
                              watch=lambda records: progress.watch(_warn_issues(records)),
                              jobs=_jobs(args.jobs))
