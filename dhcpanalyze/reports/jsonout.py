@@ -14,6 +14,7 @@ Both escape every non-ASCII character (ensure_ascii), so no wire string reaches 
 from __future__ import annotations
 
 import json
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from collections.abc import Iterable, Iterator
 
 from dhcpanalyze.reports.events import (
@@ -24,14 +25,19 @@ SECTIONS = ((SERVER, "servers"), (FAILOVER, "failover"), (TRANSACTION, "transact
             (LEASE, "leases"), (FINDING, "findings"))
 
 
-# One encoder for every line (json.dumps would build a new one per call with these options);
-# report objects are trees of fresh dicts and lists, so the circular-reference check is skipped.
-_ENCODE = json.JSONEncoder(ensure_ascii=True, check_circular=False, separators=(", ", ": ")).encode
+# One encoder for every line; report objects are trees of fresh dicts and lists, so the
+# circular-reference check is skipped. JSONEncoder.encode builds a new C encoder on every call;
+# the C encoder is built here once and called directly (the same bytes: tests/reports).
+_ENCODER = json.JSONEncoder(ensure_ascii=True, check_circular=False, separators=(", ", ": "))
+_C_ENCODE = None if c_make_encoder is None else c_make_encoder(
+    None, _ENCODER.default, encode_basestring_ascii, None, ": ", ", ", False, False, True)
 _HEAD_KEYS = ("record", "schema")
 
 
 def dumps(obj: object) -> str:
-    return _ENCODE(obj)
+    if _C_ENCODE is None or not isinstance(obj, dict):
+        return _ENCODER.encode(obj)
+    return "".join(_C_ENCODE(obj, 0))
 
 
 def render_jsonl(events: Iterable[Event], filters: dict | None = None) -> Iterator[str]:

@@ -10,7 +10,10 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dhcpanalyze.reports import jsonout
 from dhcpanalyze.reports.csvout import TABLES, render_csv
 from dhcpanalyze.reports.events import SCHEMA, document_events
 from dhcpanalyze.reports.jsonout import render_json, render_jsonl
@@ -151,3 +154,16 @@ def test_long_frame_lists_are_cut_in_text_but_whole_in_json() -> None:
     assert "frames 1,2,3,4,5,6,7,8,... (100 frames)" in text_of(doc)
     assert json.loads("\n".join(render_json(document_events(doc))))["findings"][0]["frames"] \
         == list(range(1, 101))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), json_values, max_size=6))
+def test_report_json_encoder_writes_what_json_dumps_writes(obj):
+    # jsonout calls the C encoder directly, built once; it must give json.dumps's bytes
+    assert jsonout.dumps(obj) == json.dumps(obj, ensure_ascii=True, separators=(", ", ": "))
