@@ -32,8 +32,8 @@ Packet = tuple[int, float, bytes, int, int]      # (frame number, ts, data, link
 
 # Untagged Ethernet + option-less IPv4 header, read in one call at fixed offsets: EtherType, version/IHL,
 # flags/fragment offset, protocol, and the first four bytes of the transport header (the ports).
-_ETH_IPV4 = struct.Struct("!12xHB5xHxB10xHH")
-_ETH_IPV4_LEN = _ETH_IPV4.size      # 38
+_ETH_IPV4_FIELDS = "12xHB5xHxB10xHH"
+_ETH_IPV4_LEN = struct.calcsize("!" + _ETH_IPV4_FIELDS)      # 38
 # IPv4 total length, then the TCP data offset and flags of an option-less IPv4 header.
 _TCP_SIZES = struct.Struct("!16xH28xBB")
 _TCP_SIZES_LEN = _TCP_SIZES.size    # 48
@@ -69,12 +69,31 @@ class Prefilter:
     `tcp_ports` and the segment carries data or SYN/FIN/RST (bare ACKs are dropped), ICMP unless
     its type is in `icmp_types`, and every other IP protocol. Anything else (VLAN tags, IP options,
     other link types, short frames) is yielded for the full decoder to judge. Per dropped packet that
-    is one struct call at fixed offsets besides the record header's (two for TCP on a failover port).
+    is one struct call, which also reads the record's length (two for TCP on a failover port).
     """
 
     udp_ports: frozenset[int]
     tcp_ports: frozenset[int]
     icmp_types: frozenset[int]
+
+    def in_file_order(self, order: str) -> tuple:
+        """For a pcap in byte order `order`: a struct that reads a record's captured length and the
+        fixed-offset fields of its packet in one call, all in the file's order (so a little-endian
+        file gives the packet's 16-bit fields byte-swapped), then what they are compared with,
+        swapped to match: the IPv4 EtherType, the UDP and TCP port sets, the first-fragment and
+        fragment masks, and the shift that takes the ICMP type out of the "source port", then
+        the ICMP types. The swapped values are only compared, never shown."""
+        fused = struct.Struct(order + "8xI4x" + _ETH_IPV4_FIELDS).unpack_from
+        swap = _swap16 if order == "<" else int
+        return (fused, swap(0x0800), frozenset(map(swap, self.udp_ports)), frozenset(map(swap, self.tcp_ports)),
+                swap(0x1FFF), swap(0x3FFF), 0 if order == "<" else 8, self.icmp_types)
+
+
+def _swap16(value: int) -> int:
+    return ((value & 0xFF) << 8) | (value >> 8)
+
+
+_NO_PREFILTER = Prefilter(frozenset(), frozenset(), frozenset())
 
 
 class CaptureError(Exception):
@@ -89,11 +108,17 @@ class ChunkedInput:
     the front and reads into the space behind it: no new chunk-sized object per refill, and the
     bytes are copied once from the file, not again to join them to the tail. Readers copy out
     what they keep (`bytes(buf[a:b])`), since later fills overwrite the buffer.
+
+    SLACK bytes always follow `end` in the buffer (stale or zero), so a reader may unpack a
+    fixed-size struct at any pos < end without a bounds check of its own, as long as it uses
+    only the fields that lie before `end`.
     """
+
+    SLACK = 64
 
     def __init__(self, stream: BinaryIO, head: bytes = b"") -> None:
         self.stream = stream
-        self.buf = bytearray(head)
+        self.buf = bytearray(head) + bytes(self.SLACK)
         self.pos = 0
         self.end = len(head)
         self.consumed = 0   # bytes handed out before buf[0], for error offsets
@@ -108,12 +133,12 @@ class ChunkedInput:
             self.buf[:tail] = self.buf[self.pos:self.end]
             self.consumed += self.pos
             self.pos, self.end = 0, tail
-        size = tail + max(CHUNK, n)
+        size = tail + max(CHUNK, n) + self.SLACK
         if len(self.buf) < size:
             self.buf.extend(bytes(size - len(self.buf)))
         with memoryview(self.buf) as view:
             while self.end - self.pos < n:
-                got = self.stream.readinto(view[self.end:])
+                got = self.stream.readinto(view[self.end:len(self.buf) - self.SLACK])
                 if not got:
                     return False
                 self.end += got
@@ -214,29 +239,29 @@ def _read_pcap(inp: ChunkedInput, issues: list[str], prefilter: Prefilter | None
     inp.pos = 24
     unpack = struct.Struct(order + "IIII").unpack_from
     filtering = prefilter is not None and linktype == 1
-    if filtering:
-        eth_ipv4, udp_ports, tcp_ports, icmp_types = (_ETH_IPV4.unpack_from, prefilter.udp_ports,
-                                                      prefilter.tcp_ports, prefilter.icmp_types)
+    # caplen and the prefilter's fields in one struct call (ChunkedInput keeps slack after `end`);
+    # the fields are used only once the record is known to hold them (caplen >= 38)
+    fused, ipv4, udp_ports, tcp_ports, first_frag, frag, icmp_shift, icmp_types = \
+        (prefilter or _NO_PREFILTER).in_file_order(order)
     number = 0
     while True:
         # Hot loop: local names only, one bounds check per record; refill when the chunk runs dry.
         buf, pos, end = inp.buf, inp.pos, inp.end
         while pos + 16 <= end:
-            sec, frac, caplen, wirelen = unpack(buf, pos)
+            caplen, ethertype, ver_ihl, flags_offset, proto, sport, dport = fused(buf, pos)
             stop = pos + 16 + caplen
             if stop > end or caplen > MAX_RECORD:
                 break
             number += 1
-            if filtering and caplen >= _ETH_IPV4_LEN:
-                ethertype, ver_ihl, frag, proto, sport, dport = eth_ipv4(buf, pos + 16)
-                if ethertype == 0x0800 and ver_ihl == 0x45 and (
-                        sport not in udp_ports and dport not in udp_ports and not frag & 0x1FFF
-                        if proto == 17 else
-                        (sport not in tcp_ports and dport not in tcp_ports or
-                         not frag & 0x3FFF and _is_bare_ack(buf, pos + 16, caplen)) if proto == 6 else
-                        (sport >> 8) not in icmp_types if proto == 1 else True):
-                    pos = stop
-                    continue
+            if filtering and caplen >= _ETH_IPV4_LEN and ethertype == ipv4 and ver_ihl == 0x45 and (
+                    sport not in udp_ports and dport not in udp_ports and not flags_offset & first_frag
+                    if proto == 17 else
+                    (sport not in tcp_ports and dport not in tcp_ports or
+                     not flags_offset & frag and _is_bare_ack(buf, pos + 16, caplen)) if proto == 6 else
+                    (sport >> icmp_shift) & 0xFF not in icmp_types if proto == 1 else True):
+                pos = stop
+                continue
+            sec, frac, caplen, wirelen = unpack(buf, pos)
             yield number, sec + frac * scale, bytes(buf[pos + 16:stop]), linktype, wirelen
             pos = stop
         inp.pos, inp.records = pos, number      # once per chunk: a refill may raise

@@ -10,7 +10,7 @@ import pytest
 
 import dhcpanalyze.decode as decode
 from dhcpanalyze.decode import DecodeOptions, Decoder
-from dhcpanalyze.sources.capture import CaptureFile
+from dhcpanalyze.sources.capture import CaptureFile, Prefilter
 from tests.conftest import SAMPLES, corpus_captures, sample_captures
 
 
@@ -41,14 +41,16 @@ def _tcp(sport: int, dport: int, flags: int, data: bytes = b"") -> bytes:
     return struct.pack("!HHIIBBHHH", sport, dport, 1000, 1, 5 << 4, flags, 65535, 0, 0) + data
 
 
-@pytest.fixture
-def edge_cases(tmp_path: Path) -> str:
-    """Frames at each of the prefilter's decisions, on untagged Ethernet/IPv4."""
+@pytest.fixture(params=["<", ">"], ids=["little-endian", "big-endian"])
+def edge_cases(tmp_path: Path, request) -> str:
+    """Frames at each of the prefilter's decisions, on untagged Ethernet/IPv4, in a pcap of either
+    byte order (the reader compares the packet's fields in the file's order), ending in a runt."""
+    order = request.param
     seed = (SAMPLES / "seed.pcap").read_bytes()
     dhcp_frame = next(frame for frame in _frames(seed) if frame[23] == 17 and frame[36:38] == b"\x00\x43")
     dhcp_ip = dhcp_frame[14:]
     udp = dhcp_ip[20:]
-    icmp_error = b"\x03\x03\x00\x00\x00\x00\x00\x00" + dhcp_ip[:20 + 8 + 64]
+    icmp_error = b"\x03\x01\x00\x00\x00\x00\x00\x00" + dhcp_ip[:20 + 8 + 64]
     packets = [
         _tcp(647, 40000, 0x10),                          # bare ACK: dropped
         _tcp(40000, 647, 0x02),                          # SYN: kept
@@ -61,12 +63,13 @@ def edge_cases(tmp_path: Path) -> str:
             _ip(17, udp[48:], frag=6),                   # the rest (offset 48): kept, reassembled
             _ip(17, struct.pack("!HHHH", 5353, 53, 12, 0) + b"abcd"),       # DNS: dropped
             _ip(17, struct.pack("!HHHH", 5353, 53, 12, 0) + b"abcd", frag=9),  # non-first: kept
-            _ip(1, icmp_error),                          # ICMP port unreachable quoting DHCP: kept
+            _ip(1, icmp_error),                          # ICMP host unreachable quoting DHCP: kept
             _ip(1, b"\x08\x00\x00\x00\x00\x01\x00\x01" + bytes(32)),          # echo: dropped
             _ip(47, bytes(24))]                          # GRE: dropped
     frames = [b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip for ip in ips] + [dhcp_frame]
-    out = seed[:24] + b"".join(struct.pack("<IIII", 1795860716, n, len(f), len(f)) + f
-                                 for n, f in enumerate(frames))
+    frames += [dhcp_frame[:20], dhcp_frame[:37]]        # runts, shorter than the fields read
+    out = struct.pack(order + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + b"".join(
+        struct.pack(order + "IIII", 1795860716, n, len(f), len(f)) + f for n, f in enumerate(frames))
     path = tmp_path / "edges.pcap"
     path.write_bytes(out)
     return str(path)
@@ -79,7 +82,10 @@ def test_edge_cases_agree(edge_cases: str, monkeypatch) -> None:
     kinds = sorted(type(r).__name__ + ("/icmp" if getattr(r, "via_icmp", None) else "")
                    for r in filtered[0])
     assert kinds == ["DhcpRecord", "DhcpRecord", "DhcpRecord/icmp", "TcpEvent", "TcpEvent", "TcpEvent"], kinds
-    assert filtered[1] == 13
+    assert filtered[1] == 15
+    # and the reader really dropped the five it should (bare ACK, other TCP port, DNS, echo, GRE)
+    prefilter = Prefilter(DecodeOptions().dhcp_ports, DecodeOptions().failover_ports, decode.ICMP_ERRORS)
+    assert len(list(CaptureFile(edge_cases, prefilter))) == 15 - 5
 
 
 @pytest.mark.parametrize("path", sample_captures() + corpus_captures(), ids=lambda p: p.name)
