@@ -67,6 +67,14 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
+def compile_package() -> None:
+    """`-m dhcpanalyze` from the repository runs the source tree: compile its bytecode first, as pip
+    does when it installs the package (a machine with PYTHONDONTWRITEBYTECODE, like ours, would
+    otherwise compile it in every run)."""
+    for package in ("dhcpanalyze", "dissectors"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
+
+
 def ensure_capture(path: Path, packets: int) -> None:
     if not path.exists():
         samples = sorted(glob.glob(str(ROOT / "samples" / "*.pcap")))
@@ -98,10 +106,7 @@ def main() -> None:
     small, large = args.dir / f"{args.packets}.pcap", args.dir / f"{2 * args.packets}.pcap"
     ensure_capture(small, args.packets)
     ensure_capture(large, 2 * args.packets)
-    # `-m dhcpanalyze` from here runs the source tree: compile its bytecode first, as pip does when it
-    # installs the package (a machine with PYTHONDONTWRITEBYTECODE would compile it on every run)
-    for package in ("dhcpanalyze", "dissectors"):
-        compileall.compile_dir(str(ROOT / package), quiet=1)
+    compile_package()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the runs", flush=True)
     rounds = [run_round(n, small, large, args.no_tshark) for n in range(1, args.repeat + 1)]
     best = {key: (min(r[key][0] for r in rounds), min(r[key][1] for r in rounds), max(r[key][2] for r in rounds))

@@ -1,0 +1,63 @@
+"""Count the work of `dhcpanalyze report` in CPU instructions, which a busy shared machine does not change.
+
+    python benchmarks/work.py                 # builds bench/100000.pcap and bench/200000.pcap if missing
+
+Wall times on a shared virtual machine move by ±40 % between runs of the same command (see
+BENCHMARKS.md); instruction counts from valgrind's callgrind are the same on every run. This runs,
+under callgrind, the bare dpkt reader loop and `report --jobs 1` (everything in one process) on N
+packets, `report --jobs 1` on 2N, and the report's start-up on a small sample, and prints the counts
+and their ratios: how the work grows with the file, and how much more work the report is than the
+dpkt loop. (`--jobs 2` splits the same work over two processes, which instructions cannot time.)
+Needs valgrind; about three minutes for the default 100,000 packets (callgrind runs ~50x slower).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from run import DPKT_LOOP, ROOT, compile_package, ensure_capture
+
+def instructions(cmd: list[str]) -> int:
+    """Instructions callgrind counted for one command (stdout discarded)."""
+    run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    found = re.search(r"Collected : (\d+)", run.stderr)
+    if run.returncode not in (0, 1) or found is None:
+        sys.exit(f"callgrind failed for {cmd}: {run.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dir", type=Path, default=ROOT / "bench")
+    ap.add_argument("--packets", type=int, default=100_000)
+    args = ap.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed (Debian: apt install valgrind)")
+    small, large = args.dir / f"{args.packets}.pcap", args.dir / f"{2 * args.packets}.pcap"
+    ensure_capture(small, args.packets)
+    ensure_capture(large, 2 * args.packets)
+    compile_package()
+    py = sys.executable
+    report = [py, "-m", "dhcpanalyze", "report", "--format", "jsonl", "--jobs", "1"]
+    jobs = {"dpkt reader loop": [py, "-c", DPKT_LOOP, str(small)],
+            "report start-up": [*report, str(ROOT / "samples" / "seed.pcap")],
+            "report --jobs 1, N": [*report, str(small)],
+            "report --jobs 1, 2N": [*report, str(large)]}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = dict(zip(jobs, pool.map(instructions, jobs.values())))
+    for name, count in counts.items():
+        print(f"{name:<22} {count / 1e6:10.0f} M instructions")
+    start = counts["report start-up"]
+    one, two = counts["report --jobs 1, N"], counts["report --jobs 1, 2N"]
+    print(f"report 2N / N                  {two / one:6.3f}   (beyond start-up: {(two - start) / (one - start):.3f})")
+    print(f"report --jobs 1 / dpkt loop    {one / counts['dpkt reader loop']:6.3f}")
+
+
+if __name__ == "__main__":
+    main()
