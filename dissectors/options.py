@@ -63,3 +63,24 @@ class Option(_Fields):
     def __reduce__(self):
         return (Option, (self[0], self[1], self[2], self.value))
 
+
+
+class SharedOptions(dict):
+    """Deferred Options shared between messages: (code, raw) -> the one Option made for them.
+
+    A capture's servers send the same server identifier, lease time, mask and router in every
+    reply and each client repeats its own options in every message (83-90 % of the options in
+    the lab captures had been seen before). An Option is immutable and decodes its value when
+    read, so one object can stand for every occurrence; looking it up costs a fraction of making
+    it. `make(code, raw)` makes a missing one; the table is emptied when it holds `limit`.
+    """
+
+    def __init__(self, make: Callable[[int, bytes], Option], limit: int = 4096) -> None:
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, pair: tuple[int, bytes]) -> Option:
+        if len(self) >= self.limit:
+            self.clear()
+        option = self[pair] = self.make(*pair)
+        return option

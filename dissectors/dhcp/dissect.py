@@ -17,7 +17,7 @@ from dissectors.dhcp.options import END, OVERLOAD, PAD, spec_for
 from dissectors.dhcp.shapes import FITS, BadValue
 from dissectors.dhcp.text import cstring
 from dissectors.dhcp.walk import FieldWalk, area_issues, concatenate, overload_of, overloaded_areas, walk_area
-from dissectors.options import LATER, Option
+from dissectors.options import LATER, Option, SharedOptions
 
 MAGIC_COOKIE = b"\x63\x82\x53\x63"      # RFC 2131 §3 / RFC 1497: 99.130.83.99
 _OPTIONS_AT = HEADER_LEN + len(MAGIC_COOKIE)
@@ -101,14 +101,14 @@ def _decode_usual(payload: bytes) -> DhcpMessage | None:
     if hlen > CHADDR_LEN:
         return None
     issues: list[str] = []
-    codes, new = _CODES, tuple.__new__
+    codes, shared = _CODES, _SHARED
     options = []
-    for code, data in pairs:
-        name, decode, fits = codes[code]
-        if fits is not None and fits(data):
-            options.append(new(Option, (code, name, data, LATER, decode)))
+    for pair in pairs:
+        fits = codes[pair[0]][2]
+        if fits is not None and fits(pair[1]):
+            options.append(shared[pair])        # cannot fail: decoded only if someone reads it
         else:
-            options.append(_decode_option(code, data, issues))
+            options.append(_decode_option(pair[0], pair[1], issues))
     return DhcpMessage(op, htype, hlen, hops, xid, secs, flags, ip_text(ci), ip_text(yi), ip_text(si),
                        ip_text(gi), chaddr[:hlen], cstring(sname), cstring(file), True, options, issues,
                        b"", 0, {})
@@ -152,8 +152,12 @@ def _keep_after_end(msg: DhcpMessage, walk: FieldWalk) -> None:
 
 def dhcp_options(pairs: list[tuple[int, bytes]]) -> list[Option]:
     """Options for (code, data bytes) pairs, each value decoded when read (no issues noted)."""
-    new, names, decoders = tuple.__new__, _NAMES, _DECODERS
-    return [new(Option, (code, names[code], data, LATER, decoders[code])) for code, data in pairs]
+    shared = _SHARED
+    return [shared[pair] for pair in pairs]
+
+
+def _deferred(code: int, data: bytes) -> Option:
+    return tuple.__new__(Option, (code, _NAMES[code], data, LATER, _DECODERS[code]))
 
 
 def _decode_option(code: int, data: bytes, issues: list[str]) -> Option:
@@ -180,3 +184,4 @@ def _code_table() -> list[tuple[str, Callable[[bytes], object], Callable[[bytes]
 _CODES = _code_table()
 _NAMES = [name for name, _decode, _fits in _CODES]
 _DECODERS = [decode for _name, decode, _fits in _CODES]
+_SHARED = SharedOptions(_deferred)

@@ -14,7 +14,7 @@ from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
 from dissectors.failover.values import DECODERS, FITS
-from dissectors.options import LATER, Option
+from dissectors.options import LATER, Option, SharedOptions
 from dissectors.wire import Reader, Truncated
 
 _HEADER = struct.Struct("!HBBII")     # length, type, payload offset, time, xid
@@ -59,15 +59,15 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     if type_name is None:
         return None
     issues: list[str] = []
-    codes, new = _CODES[era.legacy], tuple.__new__
+    codes, shared = _CODES[era.legacy], _SHARED[era.legacy]
     options = []
-    for code, data in pairs:
-        entry = codes.get(code)
-        if entry is not None and (entry[1] is None or len(data) == entry[1]) and (
-                entry[3] is None or entry[3](data)):
-            options.append(new(Option, (code, entry[0], data, LATER, entry[2])))
+    for pair in pairs:
+        entry = codes.get(pair[0])
+        if entry is not None and (entry[1] is None or len(pair[1]) == entry[1]) and (
+                entry[3] is None or entry[3](pair[1])):
+            options.append(shared[pair])        # cannot fail: decoded only if someone reads it
         else:
-            options.append(_decode_option(code, data, era, issues))
+            options.append(_decode_option(pair[0], pair[1], era, issues))
     return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
 
 
@@ -171,8 +171,8 @@ def _is_legacy_connect(mtype: int, tlvs: list[tuple[int, bytes]]) -> bool:
 
 def failover_options(pairs: list[tuple[int, bytes]], legacy: bool) -> list[Option]:
     """Options for (code, data bytes) pairs in that era, each value decoded when read (no issues)."""
-    codes = _CODES[legacy]
-    return [_option(code, data, codes.get(code)) for code, data in pairs]
+    shared = _SHARED[legacy]
+    return [shared[pair] for pair in pairs]
 
 
 def _option(code: int, data: bytes, entry: tuple | None) -> Option:
@@ -208,6 +208,8 @@ def _code_table(era: Era) -> dict[int, tuple]:
 
 
 _CODES = {False: _code_table(MODERN), True: _code_table(LEGACY)}
+_SHARED = {legacy: SharedOptions(lambda code, data, codes=codes: _option(code, data, codes.get(code)))
+           for legacy, codes in _CODES.items()}
 
 
 def _note_duplicates(msg: FailoverMessage) -> None:

@@ -64,3 +64,25 @@ def test_deferred_value_is_decoded_on_read_and_equal_to_a_given_one() -> None:
     assert later.value == "192.168.100.2"
     assert later == given_ and not later != given_
     assert repr(later) == repr(given_)
+
+
+def test_recurring_options_are_one_shared_object_per_code_and_bytes() -> None:
+    from dissectors.dhcp import dhcp_options
+    from dissectors.failover import failover_options
+    first, again = dhcp_options([(54, b"\xc0\xa8\x64\x02")]), dhcp_options([(54, b"\xc0\xa8\x64\x02")])
+    assert first[0] is again[0] and first[0].value == "192.168.100.2"
+    assert dhcp_options([(54, b"\xc0\xa8\x64\x03")])[0].value == "192.168.100.3"
+    # the eras number failover options differently: 11 is the HBA in draft-12, vendor class in ISC 3.0
+    modern, legacy = failover_options([(11, b"isc-V3.0")], False), failover_options([(11, b"isc-V3.0")], True)
+    assert (modern[0].name, legacy[0].name) == ("hash-bucket-assignment", "vendor-class-identifier")
+
+
+def test_shared_options_are_bounded() -> None:
+    from dissectors.options import SharedOptions
+    made = []
+    shared = SharedOptions(lambda code, raw: made.append(raw) or Option(code, "x", raw, raw.hex()), limit=3)
+    for i in range(7):
+        shared[(1, bytes([i]))]
+        assert len(shared) <= 3
+    shared[(1, b"\x06")]                    # still there: not made again
+    assert len(made) == 7
