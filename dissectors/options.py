@@ -72,15 +72,19 @@ class SharedOptions(dict):
     reply and each client repeats its own options in every message (83-90 % of the options in
     the lab captures had been seen before). An Option is immutable and decodes its value when
     read, so one object can stand for every occurrence; looking it up costs a fraction of making
-    it. `make(code, raw)` makes a missing one; the table is emptied when it holds `limit`.
+    it. `make(code, raw)` makes a missing one. Bounded: only options of up to `max_bytes` are kept
+    (the usual ones; a hostile stream of large distinct options keeps nothing big), and the table
+    is emptied when it holds `limit`.
     """
 
-    def __init__(self, make: Callable[[int, bytes], Option], limit: int = 4096) -> None:
+    def __init__(self, make: Callable[[int, bytes], Option], limit: int = 4096, max_bytes: int = 64) -> None:
         super().__init__()
-        self.make, self.limit = make, limit
+        self.make, self.limit, self.max_bytes = make, limit, max_bytes
 
     def __missing__(self, pair: tuple[int, bytes]) -> Option:
-        if len(self) >= self.limit:
-            self.clear()
-        option = self[pair] = self.make(*pair)
+        option = self.make(*pair)
+        if len(pair[1]) <= self.max_bytes:
+            if len(self) >= self.limit:
+                self.clear()
+            self[pair] = option
         return option

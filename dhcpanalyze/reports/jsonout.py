@@ -14,8 +14,8 @@ Both escape every non-ASCII character (ensure_ascii), so no wire string reaches 
 from __future__ import annotations
 
 import json
-from json.encoder import c_make_encoder, encode_basestring_ascii
 from collections.abc import Iterable, Iterator
+from json.encoder import c_make_encoder, encode_basestring_ascii
 
 from dhcpanalyze.reports.events import (
     CAPTURE, FAILOVER, FINDING, LEASE, SCHEMA, SERVER, TRANSACTION, Event, Spool)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from dissectors.addr import ip_text
 from dissectors.dhcp.compound import SHAPES
 from dissectors.dhcp.enums import OVERLOAD_FILE, OVERLOAD_SNAME
-from dissectors.addr import ip_text
 from dissectors.dhcp.header import CHADDR_LEN, HEADER, HEADER_LEN, hardware_address, header_values, read_header
 from dissectors.dhcp.message import DhcpMessage
 from dissectors.dhcp.options import END, OVERLOAD, PAD, spec_for

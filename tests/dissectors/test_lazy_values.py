@@ -86,3 +86,5 @@ def test_shared_options_are_bounded() -> None:
         assert len(shared) <= 3
     shared[(1, b"\x06")]                    # still there: not made again
     assert len(made) == 7
+    big = (1, bytes(65))                    # larger than max_bytes: made, not kept
+    assert shared[big].raw == bytes(65) and big not in shared and len(made) == 8
