@@ -3,8 +3,8 @@
     python benchmarks/run.py     # builds bench/1000000.pcap and bench/2000000.pcap from samples/ if missing
 
 Prints wall time, CPU time and peak memory of each command and the ratios the project's targets are
-stated in (see BENCHMARKS.md). The commands run interleaved, --repeat rounds (default 5; tshark, ten
-times slower than the target asks, only in the first --tshark-rounds, default 1); each ratio is printed
+stated in (see BENCHMARKS.md). The commands run interleaved, --repeat rounds (default 5; tshark, whose
+ratio is far beyond its bound, only in the first --tshark-rounds, default 1); each ratio is printed
 as the median of the ratios within each round (the runs of the two target ratios that need it are
 neighbours in time), so a neighbour's burst does not decide it alone, and of the best times.
 Peak memory is the largest sum of the resident sets of the command's whole process tree (report

@@ -44,7 +44,7 @@ def _tcp(sport: int, dport: int, flags: int, data: bytes = b"") -> bytes:
 @pytest.fixture(params=["<", ">"], ids=["little-endian", "big-endian"])
 def edge_cases(tmp_path: Path, request) -> str:
     """Frames at each of the prefilter's decisions, on untagged Ethernet/IPv4, in a pcap of either
-    byte order (the reader compares the packet's fields in the file's order), ending in a runt."""
+    byte order (the reader compares the packet's fields in the file's order), ending in two runts."""
     order = request.param
     seed = (SAMPLES / "seed.pcap").read_bytes()
     dhcp_frame = next(frame for frame in _frames(seed) if frame[23] == 17 and frame[36:38] == b"\x00\x43")
