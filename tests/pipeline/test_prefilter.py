@@ -41,16 +41,13 @@ def _tcp(sport: int, dport: int, flags: int, data: bytes = b"") -> bytes:
     return struct.pack("!HHIIBBHHH", sport, dport, 1000, 1, 5 << 4, flags, 65535, 0, 0) + data
 
 
-@pytest.fixture(params=["<", ">"], ids=["little-endian", "big-endian"])
-def edge_cases(tmp_path: Path, request) -> str:
-    """Frames at each of the prefilter's decisions, on untagged Ethernet/IPv4, in a pcap of either
-    byte order (the reader compares the packet's fields in the file's order), ending in two runts."""
-    order = request.param
+def _edge_frames(icmp_code: int = 3) -> list[bytes]:
+    """Frames at each of the prefilter's decisions, on untagged Ethernet/IPv4."""
     seed = (SAMPLES / "seed.pcap").read_bytes()
     dhcp_frame = next(frame for frame in _frames(seed) if frame[23] == 17 and frame[36:38] == b"\x00\x43")
     dhcp_ip = dhcp_frame[14:]
     udp = dhcp_ip[20:]
-    icmp_error = b"\x03\x01\x00\x00\x00\x00\x00\x00" + dhcp_ip[:20 + 8 + 64]
+    icmp_error = bytes([3, icmp_code]) + bytes(6) + dhcp_ip[:20 + 8 + 64]
     packets = [
         _tcp(647, 40000, 0x10),                          # bare ACK: dropped
         _tcp(40000, 647, 0x02),                          # SYN: kept
@@ -63,16 +60,33 @@ def edge_cases(tmp_path: Path, request) -> str:
             _ip(17, udp[48:], frag=6),                   # the rest (offset 48): kept, reassembled
             _ip(17, struct.pack("!HHHH", 5353, 53, 12, 0) + b"abcd"),       # DNS: dropped
             _ip(17, struct.pack("!HHHH", 5353, 53, 12, 0) + b"abcd", frag=9),  # non-first: kept
-            _ip(1, icmp_error),                          # ICMP host unreachable quoting DHCP: kept
+            _ip(1, icmp_error),                          # ICMP port/host unreachable quoting DHCP: kept
             _ip(1, b"\x08\x00\x00\x00\x00\x01\x00\x01" + bytes(32)),          # echo: dropped
             _ip(47, bytes(24))]                          # GRE: dropped
-    frames = [b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip for ip in ips] + [dhcp_frame]
-    frames += [dhcp_frame[:20], dhcp_frame[:37]]        # runts, shorter than the fields read
+    return [b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip for ip in ips] + [dhcp_frame]
+
+
+def _pcap(tmp_path: Path, frames: list[bytes], order: str = "<") -> str:
     out = struct.pack(order + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + b"".join(
         struct.pack(order + "IIII", 1795860716, n, len(f), len(f)) + f for n, f in enumerate(frames))
     path = tmp_path / "edges.pcap"
     path.write_bytes(out)
     return str(path)
+
+
+@pytest.fixture
+def edge_cases(tmp_path: Path) -> str:
+    """Frames at each of the prefilter's decisions, on untagged Ethernet/IPv4."""
+    return _pcap(tmp_path, _edge_frames())
+
+
+@pytest.fixture(params=["<", ">"], ids=["little-endian", "big-endian"])
+def edge_cases_any_order(tmp_path: Path, request) -> str:
+    """The same in a pcap of either byte order (the reader compares the packet's fields in the
+    file's order), with an ICMP error whose code is not a type the prefilter keeps (it must read
+    the type byte), ending in two runts shorter than the fields it reads."""
+    dhcp_frame = _edge_frames()[-1]
+    return _pcap(tmp_path, _edge_frames(icmp_code=1) + [dhcp_frame[:20], dhcp_frame[:37]], request.param)
 
 
 def test_edge_cases_agree(edge_cases: str, monkeypatch) -> None:
@@ -82,10 +96,18 @@ def test_edge_cases_agree(edge_cases: str, monkeypatch) -> None:
     kinds = sorted(type(r).__name__ + ("/icmp" if getattr(r, "via_icmp", None) else "")
                    for r in filtered[0])
     assert kinds == ["DhcpRecord", "DhcpRecord", "DhcpRecord/icmp", "TcpEvent", "TcpEvent", "TcpEvent"], kinds
-    assert filtered[1] == 15
-    # and the reader really dropped the five it should (bare ACK, other TCP port, DNS, echo, GRE)
+    assert filtered[1] == 13
+
+
+def test_edge_cases_agree_in_either_byte_order(edge_cases_any_order: str, monkeypatch) -> None:
+    # and the reader really drops the five it should (bare ACK, other TCP port, DNS, echo, GRE)
     prefilter = Prefilter(DecodeOptions().dhcp_ports, DecodeOptions().failover_ports, decode.ICMP_ERRORS)
-    assert len(list(CaptureFile(edge_cases, prefilter))) == 15 - 5
+    assert len(list(CaptureFile(edge_cases_any_order, prefilter))) == 15 - 5
+    filtered = _decode(edge_cases_any_order)
+    _without_prefilter(monkeypatch)
+    assert filtered == _decode(edge_cases_any_order)
+    assert filtered[1] == 15
+    assert sum(1 for r in filtered[0] if getattr(r, "via_icmp", None)) == 1
 
 
 @pytest.mark.parametrize("path", sample_captures() + corpus_captures(), ids=lambda p: p.name)
