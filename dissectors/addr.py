@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from socket import inet_ntoa
 
+from dissectors.memo import BoundedMemo
+
 IP_TEXT_CACHE = 4096        # dotted texts remembered; the table is emptied when full
-_texts: dict[bytes, str] = {}
 
-
-def ip_text(raw: bytes) -> str:
-    """inet_ntoa of exactly 4 bytes (callers check the length)."""
-    text = _texts.get(raw)
-    if text is None:
-        if len(_texts) >= IP_TEXT_CACHE:
-            _texts.clear()
-        text = _texts[raw] = inet_ntoa(raw)
-    return text
+# ip_text(raw): inet_ntoa of exactly 4 bytes (callers check the length), remembered
+ip_text = BoundedMemo(inet_ntoa, IP_TEXT_CACHE).__getitem__

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable
 
+from dissectors.memo import BoundedMemo
+
 LATER = object()        # stands for "decode the value from raw when it is read"
 
 _Fields = namedtuple("_Fields", ("code", "name", "raw", "stored", "decoder"))
@@ -65,7 +67,7 @@ class Option(_Fields):
 
 
 
-class SharedOptions(dict):
+class SharedOptions(BoundedMemo):
     """Deferred Options shared between messages: (code, raw) -> the one Option made for them.
 
     A capture's servers send the same server identifier, lease time, mask and router in every
@@ -78,13 +80,4 @@ class SharedOptions(dict):
     """
 
     def __init__(self, make: Callable[[int, bytes], Option], limit: int = 4096, max_bytes: int = 64) -> None:
-        super().__init__()
-        self.make, self.limit, self.max_bytes = make, limit, max_bytes
-
-    def __missing__(self, pair: tuple[int, bytes]) -> Option:
-        option = self.make(*pair)
-        if len(pair[1]) <= self.max_bytes:
-            if len(self) >= self.limit:
-                self.clear()
-            self[pair] = option
-        return option
+        super().__init__(lambda pair: make(*pair), limit, lambda pair: len(pair[1]) <= max_bytes)
