@@ -148,4 +148,3 @@ FITS: dict[str, Callable[[bytes], bool]] = {
     "chaddr": lambda raw: len(raw) >= 1,        # the htype byte
     "ddns": lambda raw: len(raw) >= 2,          # the flags
 }
-MAY_FAIL = frozenset(FITS)      # the shapes whose decoder can fail at all
