@@ -9,10 +9,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 
+from dissectors.addr import ip_text
 from dissectors.dhcp.dnsname import read_name, read_name_list
 from dissectors.dhcp.enums import RELAY_AGENT_SUBOPTIONS
-from dissectors.dhcp.shapes import (SIMPLE_SHAPES, BadValue, ip_list, need_length, split_counted,
-                                    split_tlvs, to_ip)
+from dissectors.dhcp.shapes import SIMPLE_SHAPES, BadValue, ip_list, need_length, split_counted, split_tlvs
 from dissectors.dhcp.text import decode_text, format_mac
 
 _ENTERPRISE = struct.Struct("!IB")
@@ -72,7 +72,7 @@ def classless_routes(data: bytes) -> list[dict[str, str]]:
             raise BadValue(f"route {len(routes) + 1} runs past end of option")
         dest = data[pos + 1:pos + 1 + size].ljust(4, b"\x00")
         router = data[pos + 1 + size:pos + 5 + size]
-        routes.append({"destination": f"{to_ip(dest)}/{width}", "router": to_ip(router)})
+        routes.append({"destination": f"{ip_text(dest)}/{width}", "router": ip_text(router)})
         pos += 5 + size
     return routes
 

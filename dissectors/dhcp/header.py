@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 
-from dissectors.dhcp.shapes import to_ip
+from dissectors.addr import ip_text
 from dissectors.wire import Reader, Truncated
 
 HEADER_LEN = 236                    # op .. file; the vendor/options area follows
@@ -37,7 +37,7 @@ def _read_field(reader: Reader, kind: str | int) -> object:
     if kind == "u32":
         return reader.read_u32()
     if kind == "ip":
-        return to_ip(reader.read_bytes(4))
+        return ip_text(reader.read_bytes(4))
     # A byte field cut short keeps the bytes that are there: a snaplen cut inside `file`
     # still leaves a useful sname and chaddr.
     return reader.read_bytes(min(int(kind), reader.remaining))
@@ -49,7 +49,7 @@ def header_values(payload: bytes) -> tuple | None:
     if len(payload) < HEADER_LEN:
         return None
     op, htype, hlen, hops, xid, secs, flags, ci, yi, si, gi, chaddr, sname, file = HEADER.unpack_from(payload)
-    return (op, htype, hlen, hops, xid, secs, flags, to_ip(ci), to_ip(yi), to_ip(si), to_ip(gi),
+    return (op, htype, hlen, hops, xid, secs, flags, ip_text(ci), ip_text(yi), ip_text(si), ip_text(gi),
             chaddr, sname, file)
 
 

@@ -29,25 +29,22 @@ def need_multiple(data: bytes, size: int, allow_empty: bool = False) -> None:
         raise BadValue(f"length {len(data)}, expected {kind} of {size}")
 
 
-to_ip = ip_text             # four bytes as dotted-quad (callers guarantee the length)
-
-
 def ip(data: bytes) -> str:
     need_length(data, 4)
-    return to_ip(data)
+    return ip_text(data)
 
 
 def ip_list(data: bytes) -> list[str]:
     # RFC 2132 gives these a minimum length of 4; option 68 (mobile-ip-home-agent) may be empty.
     need_multiple(data, 4, allow_empty=True)
-    return [to_ip(data[i:i + 4]) for i in range(0, len(data), 4)]
+    return [ip_text(data[i:i + 4]) for i in range(0, len(data), 4)]
 
 
 def ip_pairs(keys: tuple[str, str]) -> Callable[[bytes], list[dict[str, str]]]:
     """Pairs of addresses (RFC 2132 §5.3 policy filter, §5.8 static routes), keyed by `keys`."""
     def decode(data: bytes) -> list[dict[str, str]]:
         need_multiple(data, 8)
-        return [{keys[0]: to_ip(data[i:i + 4]), keys[1]: to_ip(data[i + 4:i + 8])}
+        return [{keys[0]: ip_text(data[i:i + 4]), keys[1]: ip_text(data[i + 4:i + 8])}
                 for i in range(0, len(data), 8)]
     return decode
 
