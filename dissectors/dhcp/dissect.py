@@ -101,14 +101,7 @@ def _decode_usual(payload: bytes) -> DhcpMessage | None:
     if hlen > CHADDR_LEN:
         return None
     issues: list[str] = []
-    codes, shared = _CODES, _SHARED
-    options = []
-    for pair in pairs:
-        fits = codes[pair[0]][2]
-        if fits is not None and fits(pair[1]):
-            options.append(shared[pair])        # cannot fail: decoded only if someone reads it
-        else:
-            options.append(_decode_option(pair[0], pair[1], issues))
+    options = [_decode_option(pair, issues) for pair in pairs]
     return DhcpMessage(op, htype, hlen, hops, xid, secs, flags, ip_text(ci), ip_text(yi), ip_text(si),
                        ip_text(gi), chaddr[:hlen], cstring(sname), cstring(file), True, options, issues,
                        b"", 0, {})
@@ -139,7 +132,7 @@ def _decode_options(msg: DhcpMessage, payload: bytes) -> None:
         msg.trailing += walk.rest
     msg.issues += overload_issues
     merged, msg.split_options = concatenate(walks)
-    msg.options = [_decode_option(code, data, msg.issues) for code, data in merged]
+    msg.options = [_decode_option(pair, msg.issues) for pair in merged]
     _keep_after_end(msg, walks[0])
 
 
@@ -160,10 +153,12 @@ def _deferred(code: int, data: bytes) -> Option:
     return tuple.__new__(Option, (code, _NAMES[code], data, LATER, _DECODERS[code]))
 
 
-def _decode_option(code: int, data: bytes, issues: list[str]) -> Option:
+def _decode_option(pair: tuple[int, bytes], issues: list[str]) -> Option:
+    """The option for a (code, data) pair; data its shape cannot decode is noted in `issues` now."""
+    code, data = pair
     name, decode, fits = _CODES[code]
     if fits is not None and fits(data):     # cannot fail: decoded only if someone reads the value
-        return tuple.__new__(Option, (code, name, data, LATER, decode))
+        return _SHARED[pair]
     try:
         value = decode(data)
     except BadValue as exc:

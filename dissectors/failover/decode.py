@@ -59,15 +59,7 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     if type_name is None:
         return None
     issues: list[str] = []
-    codes, shared = _CODES[era.legacy], _SHARED[era.legacy]
-    options = []
-    for pair in pairs:
-        entry = codes.get(pair[0])
-        if entry is not None and (entry[1] is None or len(pair[1]) == entry[1]) and (
-                entry[3] is None or entry[3](pair[1])):
-            options.append(shared[pair])        # cannot fail: decoded only if someone reads it
-        else:
-            options.append(_decode_option(pair[0], pair[1], era, issues))
+    options = [_decode_option(pair, era, issues) for pair in pairs]
     return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
 
 
@@ -82,7 +74,7 @@ def _decode_general(buf: bytes, legacy: bool | None) -> FailoverMessage:
     msg.type_name = era.types.get(msg.type, f"TYPE{msg.type}")
     if msg.type not in era.types:
         msg.issues.append(f"unknown message type {msg.type}")
-    msg.options = [_decode_option(code, data, era, msg.issues) for code, data in tlvs]
+    msg.options = [_decode_option(pair, era, msg.issues) for pair in tlvs]
     _note_duplicates(msg)
     return msg
 
@@ -185,8 +177,10 @@ def _option(code: int, data: bytes, entry: tuple | None) -> Option:
     return tuple.__new__(Option, (code, name, data, LATER, decode))
 
 
-def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Option:
-    """The option; a wrong size, or data its shape cannot decode, is noted in `issues` now."""
+def _decode_option(pair: tuple[int, bytes], era: Era, issues: list[str]) -> Option:
+    """The option for a (code, data) pair; a wrong size, or data its shape cannot decode, is noted
+    in `issues` now."""
+    code, data = pair
     entry = _CODES[era.legacy].get(code)
     if entry is not None:
         name, size, decode, fits = entry
@@ -197,7 +191,7 @@ def _decode_option(code: int, data: bytes, era: Era, issues: list[str]) -> Optio
                 return Option(code, name, data, decode(data))
             except ValueError as exc:
                 issues.append(f"option {code} {name}: undecodable ({exc})")
-    return _option(code, data, entry)
+    return _SHARED[era.legacy][pair]            # deferred: hex for an unknown code or a wrong size
 
 
 def _code_table(era: Era) -> dict[int, tuple]:
