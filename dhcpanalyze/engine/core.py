@@ -109,7 +109,7 @@ class Engine:
         ctx = self.ctx
         rels = ctx.failover.relationships
         for rel in rels:
-            for peer in rel.peers:
+            for peer in sorted(rel.peers):      # a set: its order changes with the hash seed
                 server = ctx.servers.get(peer, bounded=False)
                 server.role, server.relationship = rel.role(peer), rel.name
         for ip, peer in ctx.aliases.items():
