@@ -180,6 +180,9 @@ class CaptureFile:
         except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
             self.issues.append(f"read error after byte {self._input.offset}: {exc}")
         finally:
+            if getattr(self._input.stream, "cut_short", False):
+                self.issues.append(f"gzip stream cut short after {self._input.end + self._input.consumed} "
+                                   "decompressed bytes; every complete record before the cut was read")
             self.records = self._input.records
             self.close()
 
@@ -202,13 +205,43 @@ def _sniff(stream: BinaryIO, path: str) -> ChunkedInput:
     try:
         head = stream.read(4)
         if head[:2] == GZIP_MAGIC:
-            stream = gzip.GzipFile(fileobj=_Prefixed(head, stream))
+            stream = _GzipMembers(gzip.GzipFile(fileobj=_Prefixed(head, stream)))
             head = stream.read(4)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CaptureError(f"{path}: {exc}") from None
     if len(head) < 4:
         raise CaptureError(f"{path}: empty or too short to be a capture ({len(head)} bytes)")
     return ChunkedInput(stream, head)
+
+
+class _GzipMembers(io.RawIOBase):
+    """A gzip stream that ends cleanly where a cut file ends.
+
+    GzipFile raises EOFError at a missing end-of-stream marker, and a large `readinto` then drops
+    everything it had decompressed in that call (up to a chunk, 1 MiB). Reading with `read1` gets
+    each decompressed piece as it comes, so every byte before the cut reaches the capture reader,
+    which then reports the record the cut went through; `cut_short` says the stream was incomplete.
+    """
+
+    def __init__(self, stream: gzip.GzipFile) -> None:
+        self.stream = stream
+        self.cut_short = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            data = self.stream.read1(len(b))
+        except EOFError:
+            self.cut_short = True
+            return 0
+        b[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
 
 
 class _Prefixed(io.RawIOBase):
