@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dissectors.addr import ip_text
 from dissectors.dhcp.message import DhcpMessage
+from dissectors.failover import tables as fo_tables
 from dissectors.failover.message import FailoverMessage
 
 # RFC 2132 §9.6, RFC 4388 §6.1, RFC 6926 §6.2.1, RFC 7724: option 53 values.
@@ -71,6 +72,10 @@ _FO_LEGACY_CODES = {1: "status", 2: "ip", 3: "server_ip", 4: "transferred", 5: "
                     6: "chaddr", 8: "reject", 9: "message", 10: "mclt", 11: "vendor",
                     13: "ends", 14: "tstp", 16: "cltt", 17: "stos", 18: "state", 19: "flags",
                     21: "max_unacked", 23: "receive_timer", 24: "hba", 26: "version"}
+# The exact data size ISC requires per code (server/stables.c): an option of another size is malformed
+# (the dissector notes it) and the engine does not read it, so a 1,900-byte MCLT never becomes a number.
+_FO_SIZES = {legacy: {code: spec.size for code, spec in options.items() if spec.size is not None}
+             for legacy, options in ((False, fo_tables.OPTIONS), (True, fo_tables.LEGACY_OPTIONS))}
 
 # §4.1 server-state; 254 is ISC's recover-wait. Names as dhcpd logs them.
 FO_STATES = {0: "unknown-state", 1: "startup", 2: "normal", 3: "communications-interrupted",
@@ -104,10 +109,11 @@ REJECT_REASONS = {
 def fo_options(msg: FailoverMessage) -> dict[str, bytes]:
     """Raw option bytes by engine key (first occurrence, as ISC refuses duplicates)."""
     table = _FO_LEGACY_CODES if msg.legacy else _FO_CODES
+    sizes = _FO_SIZES[msg.legacy]
     out: dict[str, bytes] = {}
     for opt in msg.options:             # a plain loop: a comprehension costs a call per message
         key = table.get(opt.code)
-        if key is not None and key not in out:
+        if key is not None and key not in out and len(opt.raw) == sizes.get(opt.code, len(opt.raw)):
             out[key] = opt.raw
     return out
 
