@@ -8,6 +8,7 @@ from typing import Iterator
 from dhcpanalyze.decode import CaptureError, DecodeOptions, iter_records
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
+from dhcpanalyze.output import write_lines
 from dhcpanalyze.reports import packets as render
 
 
@@ -37,12 +38,10 @@ def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOp
 
 def run(args: argparse.Namespace) -> int:
     records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
-    out = sys.stdout
     try:
-        for line in _lines(args, records):
-            out.write(line + "\n")
+        write_lines(_lines(args, records))
     except CaptureError as exc:
-        out.flush()
+        sys.stdout.flush()
         print(f"dhcpanalyze: {exc}", file=sys.stderr)
         return Exit.UNREADABLE
     return Exit.OK

@@ -16,6 +16,7 @@ from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
+from dhcpanalyze.output import write_lines
 from dhcpanalyze.reports import filters, pipeline, render
 from dhcpanalyze.reports.csvout import TABLES
 from dhcpanalyze.reports.events import SEVERITIES, FindingTally
@@ -34,7 +35,8 @@ EPILOG = """\
 filters select transactions, leases and findings (--server also selects servers and failover
 relationships); the analysis itself always sees every packet.
 times: epoch seconds or ISO-8601 (a time without a zone is UTC).
-exit status: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 unreadable input.
+exit status: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 unreadable input,
+4 output could not be written, 130 interrupted.
 csv columns: see `python -m pydoc dhcpanalyze.reports.csvout`.
 """
 
@@ -159,9 +161,7 @@ def _write(lines: Iterator[str]) -> None:
     out = sys.stdout
     if hasattr(out, "reconfigure"):     # a C-locale terminal must not crash on a UTF-8 hostname
         out.reconfigure(errors="backslashreplace")
-    for line in lines:
-        out.write(line + "\n")
-    out.flush()
+    write_lines(lines, out)
 
 
 def _fail(code: Exit, message: str) -> int:
