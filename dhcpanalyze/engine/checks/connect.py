@@ -28,7 +28,7 @@ class Connect(Check):
         else:
             return []
         text = d["text"] or d["reason_text"]
-        message = f"{d['sender']} {what} (relationship {name}): reason {d['reason']} {text!r}"
+        message = f"{d['sender']} {what} (relationship {name}): reason {d['reason']} '{text}'"
         return [make_finding(code, ev.ts, ev.frames, message, isc_log=isc_log,
                              relationship=ev.rel.name, server=d["sender"],
                              gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), d["reason"]))]

@@ -62,7 +62,7 @@ class Outcomes(Check):
     def _nak(self, txn):
         frame, ts, server = txn.nak
         ip = txn.requested_ip or txn.ciaddr
-        why = f": {txn.server_message!r}" if txn.server_message else ""
+        why = f": '{txn.server_message}'" if txn.server_message else ""
         message = f"{server} NAKed {ip} for {txn.mac}{why}"
         return make_finding("dhcp.nak", ts, [frame], message, client=txn.mac, ip=ip,
                             server=server, isc_log=f"DHCPNAK on {ip} to {txn.mac} via {via(txn)}",

@@ -33,7 +33,7 @@ class BindingUpdates(Check):
         name = ev.rel.name or "?"
         text = d["text"] or d["reason_text"]
         message = (f"{d['acker']} rejected the binding update for {d['ip']} from "
-                   f"{d['updater']}: reason {d['reason']} {text!r}")
+                   f"{d['updater']}: reason {d['reason']} '{text}'")
         severity = "info" if d["reason"] == LESS_CRITICAL else "warning"
         return make_finding("failover.update-rejected", ev.ts, ev.frames, message,
                             severity=severity, ip=d["ip"], server=d["updater"],
