@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         write_lines(_lines(args, records))
     except CaptureError as exc:
         sys.stdout.flush()
-        print(f"dhcpanalyze: {exc}", file=sys.stderr)
+        print(f"dhcpanalyze: {render.escape_text(str(exc))}", file=sys.stderr)
         return Exit.UNREADABLE
     return Exit.OK
 
@@ -51,7 +51,7 @@ def _lines(args: argparse.Namespace, records: Iterator[Record]) -> Iterator[str]
     if args.format == "jsonl":
         for record in records:
             if isinstance(record, CaptureIssue):
-                print(f"dhcpanalyze: {record.message}", file=sys.stderr)
+                print(f"dhcpanalyze: {render.escape_text(record.message)}", file=sys.stderr)
             yield from render.jsonl_lines((record,))
         return
     t0 = None

@@ -74,3 +74,15 @@ def test_hostile_strings_are_escaped_once_in_every_output(capsys, tmp_path) -> N
         assert "\\\\x1b" not in out, name        # escaped twice
         if "leases" not in name and "servers" not in name:       # tables without wire strings here
             assert "\\x1b[31m" in out, name
+
+
+def test_hostile_file_names_are_escaped_by_packets(capsys, tmp_path) -> None:
+    name = "evil\x1b]0;pwned\x07\r\u202e.pcap"
+    path = craft.write(tmp_path, craft.pcap([craft.udp("0.0.0.0", "255.255.255.255", 68, 67,
+                                                       dhcp_bytes("DISCOVER", 1, "02:00:00:00:00:0a"))])[:-3],
+                       name)
+    for argv in (("packets", path), ("packets", "--format", "jsonl", path),
+                 ("packets", str(tmp_path / ("missing\x1b[2J" + name))), ("report", path)):
+        code, out, err = craft.run_cli(capsys, *argv)
+        assert raw_characters(out + err) == [], argv
+        assert "evil\\x1b]0;pwned\\x07\\x0d\\u202e.pcap" in err, argv
