@@ -1,6 +1,8 @@
 """Clients that did not get what they asked for: dhcp.no-offer, dhcp.no-ack, dhcp.nak, dhcp.decline.
 
-no-offer: DISCOVERs nobody answered within the transaction's life. Under failover the usual
+no-offer: DISCOVERs nobody answered within the transaction's life. In a flood of new clients the
+open-transaction bound closes DISCOVERs before their reply timeout; those still unanswered then are
+reported too, as one finding per repeat window ("N more like"), since a flood is one problem. Under failover the usual
 causes are both peers in a state that does not serve (startup, recover, potential-conflict...),
 "peer holds all free leases" after a long partition, or a relay that does not reach the servers.
 no-ack: a REQUEST answered by neither ACK nor NAK (chosen server down, lease owned by the peer).
@@ -25,6 +27,8 @@ class Outcomes(Check):
         out = []
         if txn.outcome == "no-offer":
             out.append(self._no_offer(txn, ctx))
+        elif txn.closed == "evicted" and txn.outcome == "incomplete" and _only_discovered(txn):
+            out.append(self._evicted_unanswered(txn))
         elif txn.outcome == "no-ack":
             out.append(self._no_ack(txn))
         if txn.nak is not None:
@@ -42,6 +46,17 @@ class Outcomes(Check):
         return make_finding("dhcp.no-offer", txn.start, frames, message + (
             f"; the failover peers were not serving ({why})" if why else ""),
             client=txn.mac, isc_log=isc_log, gate=(txn.mac,))
+
+    def _evicted_unanswered(self, txn):
+        n = sum(1 for t in txn.msg_types if t == "DISCOVER")
+        message = (f"{n} DISCOVER from {txn.mac} (xid {txn.xid:#x}) got no OFFER in the "
+                   f"{txn.end - txn.start:.1f} s before the open-transaction bound closed it early "
+                   "(more new clients at once than the bound holds: a DISCOVER flood?)")
+        frames = [f for _ts, f, _s in txn.discovers] or txn.frames
+        # one subject for all: the gate counts a flood's DISCOVERs into "N more like" findings
+        return make_finding("dhcp.no-offer", txn.start, frames, message, client=txn.mac,
+                            isc_log=f"DHCPDISCOVER from {txn.mac} via {via(txn)}",
+                            gate=("open-transaction-bound",))
 
     def _silent_reason(self, txn, ctx) -> str | None:
         rel = ctx.rel_for_txn(txn) or (ctx.failover.relationships[:1] or [None])[0]
@@ -75,6 +90,11 @@ class Outcomes(Check):
                             ip=ip, server=txn.server,
                             isc_log=f"DHCPDECLINE of {ip} from {txn.mac} via {via(txn)}: abandoned",
                             gate=(txn.mac, ip))
+
+
+def _only_discovered(txn) -> bool:
+    """A DORA with DISCOVERs only: nothing offered, nothing requested."""
+    return txn.kind == "dora" and not txn.offers and "REQUEST" not in txn.msg_types
 
 
 CHECK = Outcomes
