@@ -151,8 +151,9 @@ def _client_macs(msg) -> tuple:
 
 
 def _client_id(msg) -> tuple:
+    """Option 61's bytes; tshark 4.0 shows a type-1 identifier as dhcp.hw.mac_addr instead."""
     raw = _option_raw(msg, 61)
-    return () if raw is None else (raw,)
+    return () if raw is None or len(raw) == 7 and raw[0] == 1 else (raw,)
 
 
 def _relay_sub(sub: int) -> Callable:
@@ -392,8 +393,11 @@ def _transport_fields() -> list[Field]:
         Field("frame.time_epoch", TIME, lambda r: (r.ts,)),
         Field("frame.time_relative", RELTIME, lambda r: (r.ts,),
               doc="seconds since the first record read"),
-        Field("eth", NONE, lambda r: (True,) if getattr(r, "eth_src", None) else ()),
-        Field("eth.src", ETHER, lambda r: (r.eth_src,) if getattr(r, "eth_src", None) else ()),
+        # the records keep the link-layer source of DHCP messages on UDP only (DhcpRecord.eth_src)
+        Field("eth", NONE, lambda r: (True,) if getattr(r, "eth_src", None) else (),
+              doc="DHCP messages on Ethernet"),
+        Field("eth.src", ETHER, lambda r: (r.eth_src,) if getattr(r, "eth_src", None) else (),
+              doc="DHCP messages only"),
         Field("ip", NONE, lambda r: () if type(r) is CaptureIssue else (True,)),
         Field("ip.src", IPV4, lambda r: _ips(r, "src")),
         Field("ip.dst", IPV4, lambda r: _ips(r, "dst")),
