@@ -5,6 +5,7 @@ import argparse
 import sys
 from typing import Iterator
 
+from dhcpanalyze import dfilter
 from dhcpanalyze.decode import CaptureError, DecodeOptions, iter_records
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
@@ -19,6 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("-V", dest="verbose", action="store_true", help="full decode tree of each message")
     p.add_argument("-x", dest="hex", action="store_true", help="hex dump of the frame")
+    add_display_filter_argument(p, "only the messages that match this display filter "
+                                   "(Wireshark syntax and field names, e.g. 'dhcp.option.dhcp == ACK')")
     add_decode_arguments(p)
     p.set_defaults(run=run)
 
@@ -31,15 +34,39 @@ def add_decode_arguments(p: argparse.ArgumentParser) -> None:
                    help="also treat TCP port N as failover (647 always is; old configs use 519/520)")
 
 
+def add_display_filter_argument(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("-Y", "--display-filter", dest="display_filter", metavar="FILTER", help=help_text)
+
+
+def compile_display_filter(args: argparse.Namespace, prog: str) -> dfilter.DisplayFilter | None:
+    """The -Y filter compiled, None without one; a bad one is reported tshark-style and raises
+    SystemExit(2) (usage error)."""
+    text = getattr(args, "display_filter", None)
+    if text is None:
+        return None
+    try:
+        return dfilter.compile_filter(text)
+    except dfilter.FilterError as exc:
+        lines = dfilter.caret_lines(text, exc)
+        print(f"{prog}: {lines[0]}", *lines[1:], sep="\n", file=sys.stderr)
+        raise SystemExit(Exit.USAGE) from None
+
+
 def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOptions:
     return DecodeOptions(dhcp_ports=frozenset((67, 68, *args.dhcp_port)),
                          failover_ports=frozenset((647, *args.failover_port)), keep_raw=keep_raw)
 
 
 def run(args: argparse.Namespace) -> int:
-    records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
     try:
-        write_lines(_lines(args, records))
+        flt = compile_display_filter(args, "dhcpanalyze packets")
+    except SystemExit as exc:
+        return int(exc.code)
+    records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
+    if flt is not None:
+        records = _filtered(records, flt)
+    try:
+        write_lines(_lines(args, records, flt))
     except CaptureError as exc:
         sys.stdout.flush()
         print(f"dhcpanalyze: {render.escape_text(str(exc))}", file=sys.stderr)
@@ -47,7 +74,17 @@ def run(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def _lines(args: argparse.Namespace, records: Iterator[Record]) -> Iterator[str]:
+def _filtered(records: Iterator[Record], flt: dfilter.DisplayFilter) -> Iterator[Record]:
+    """The records the display filter selects; capture problems still reach stderr."""
+    for record in records:
+        if flt.matches(record):
+            yield record
+        elif isinstance(record, CaptureIssue):
+            print(f"dhcpanalyze: {render.escape_text(record.message)}", file=sys.stderr)
+
+
+def _lines(args: argparse.Namespace, records: Iterator[Record],
+           flt: dfilter.DisplayFilter | None = None) -> Iterator[str]:
     if args.format == "jsonl":
         for record in records:
             if isinstance(record, CaptureIssue):
@@ -58,7 +95,8 @@ def _lines(args: argparse.Namespace, records: Iterator[Record]) -> Iterator[str]
     for record in records:
         if isinstance(record, CaptureIssue):
             print(f"dhcpanalyze: {render.escape_text(record.message)}", file=sys.stderr)
-        t0 = record.ts if t0 is None else t0
+        if t0 is None:      # times count from the first record read, shown or not
+            t0 = flt.t0 if flt is not None and flt.t0 is not None else record.ts
         yield from (render.tree_lines(record, t0) if args.verbose else (render.summary_line(record, t0),))
         if args.hex and getattr(record, "raw", b""):
             yield from render.hex_lines(record.raw)

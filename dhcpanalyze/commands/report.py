@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from dhcpanalyze import forked
-from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
+from dhcpanalyze.commands.packets import (
+    add_decode_arguments, add_display_filter_argument, compile_display_filter, decode_options)
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
@@ -75,6 +76,9 @@ def _add_filter_arguments(p: argparse.ArgumentParser) -> None:
                    help="only what this server offered, answered or should have answered")
     p.add_argument("--since", type=_arg(filters.parse_time), metavar="TIME")
     p.add_argument("--until", type=_arg(filters.parse_time), metavar="TIME")
+    add_display_filter_argument(p, "only transactions, leases and findings whose packets match "
+                                   "this display filter (Wireshark syntax; also txn.*, lease.*, "
+                                   "finding.* fields)")
 
 
 def _add_engine_arguments(p: argparse.ArgumentParser) -> None:
@@ -115,7 +119,12 @@ def _ip_list(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until)
+    try:
+        display = compile_display_filter(args, "dhcpanalyze report")
+    except SystemExit as exc:
+        return int(exc.code)
+    marks = filters.PacketMarks(display) if display is not None else None
+    flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until, marks)
     if flt.since is not None and flt.until is not None and flt.since > flt.until:
         return _fail(Exit.USAGE, "--since is after --until")
     try:
@@ -126,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr)
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
     events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
-                             watch=lambda records: progress.watch(_warn_issues(records)),
+                             watch=lambda records: progress.watch(_warn_issues(_marked(marks, records))),
                              jobs=_jobs(args.jobs))
     events = filters.apply(flt, events)
     if args.fail_on is not None:        # only --fail-on reads the tally
@@ -147,6 +156,10 @@ def _jobs(asked: int | None) -> int:
     if asked is None:
         return forked.default_jobs()
     return min(asked, 2) if forked.can_fork() else 1
+
+
+def _marked(marks: filters.PacketMarks | None, records: Iterable[Record]) -> Iterable[Record]:
+    return records if marks is None else marks.watch(records)
 
 
 def _warn_issues(records: Iterable[Record]) -> Iterator[Record]:
