@@ -5,10 +5,10 @@ import argparse
 import sys
 
 from dhcpanalyze import __version__
-from dhcpanalyze.commands import config, packets, report
+from dhcpanalyze.commands import config, leases, packets, report
 from dhcpanalyze.exitcodes import Exit
 
-COMMANDS = (packets, report, config)
+COMMANDS = (packets, report, config, leases)
 
 
 def build_parser() -> argparse.ArgumentParser:

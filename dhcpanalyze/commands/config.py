@@ -6,11 +6,11 @@ severities, --fail-on and exit codes, and the same output formats.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 
 from dhcpanalyze.commands import report
+from dhcpanalyze.commands.report_files import unreadable
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.iscfiles.conf import read_config
 from dhcpanalyze.iscfiles.lint import lint
@@ -53,19 +53,6 @@ def run(args: argparse.Namespace) -> int:
     events: Iterator[Event] = iter([*(e for c in configs for e in config_events(c)),
                                     *(("finding", f) for f in lint(configs))])
     return write(args, SCHEMA, events)
-
-
-def unreadable(paths: list[str]) -> str | None:
-    """Why the first of `paths` cannot be opened, or None."""
-    for path in paths:
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as exc:
-            return f"{path}: {exc.strerror or exc}"
-        if os.path.isdir(path):
-            return f"{path}: is a directory"
-    return None
 
 
 def write(args: argparse.Namespace, schema: str, events: Iterator[Event]) -> int:
