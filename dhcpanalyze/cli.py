@@ -6,11 +6,11 @@ import os
 import sys
 
 from dhcpanalyze import __version__
-from dhcpanalyze.commands import packets, report
+from dhcpanalyze.commands import config, leases, packets, report
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.output import OutputError
 
-COMMANDS = (packets, report)
+COMMANDS = (packets, report, config, leases)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from dhcpanalyze import forked
+from dhcpanalyze.commands import report_files
 from dhcpanalyze.commands.packets import (
     add_decode_arguments, add_display_filter_argument, compile_display_filter, decode_options)
 from dhcpanalyze.decode import CaptureError
@@ -58,6 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="exit 1 when a reported finding is at least this severe "
                         "(error, warning or info)")
     _add_engine_arguments(p)
+    report_files.add_arguments(p)
     add_decode_arguments(p)
     p.add_argument("-j", "--jobs", type=_arg(_positive), metavar="N",
                    help="processes: 1 reads, decodes and analyses in one; 2 (the default on a machine "
@@ -131,13 +133,16 @@ def run(args: argparse.Namespace) -> int:
         pipeline.check_inputs(args.files)
     except CaptureError as exc:
         return _fail(Exit.UNREADABLE, str(exc))
+    files = report_files.load(args)     # --config / --leases
+    if isinstance(files, str):
+        return _fail(Exit.USAGE if files.startswith("at most") else Exit.UNREADABLE, files)
     tally = FindingTally()
     progress = Progress(sys.stderr)
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
     events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
                              watch=lambda records: progress.watch(_warn_issues(_marked(marks, records))),
                              jobs=_jobs(args.jobs))
-    events = filters.apply(flt, events)
+    events = filters.apply(flt, report_files.watch(files, events))
     if args.fail_on is not None:        # only --fail-on reads the tally
         events = tally.watch(events)
     try:

@@ -9,6 +9,8 @@ transactions: start, start_iso, end, kind, xid, mac, client_id, hostname, msg_ty
               assigned_addr, requested_addr, lease_time, relay, outcome, frames,
               offer_latency, ack_latency (seconds: DISCOVER->OFFER, REQUEST->ACK/NAK)
 findings:     ts, ts_iso, severity, code, frames, message, explanation, isc_log
+file-findings: the findings columns, then file, line, fix (where a config.* / leases.* finding's
+              cause is written, and how to correct it; empty for findings about the capture)
 leases:       ip, mac, client_id, hostname, starts, starts_iso, ends, ends_iso, server, state,
               replicated
 servers:      ip, role, offers, acks, naks
@@ -69,6 +71,10 @@ def _finding(f: dict) -> list:
             _text(f.get("explanation")), _list(f.get("isc_log"))]
 
 
+def _file_finding(f: dict) -> list:
+    return _finding(f) + [_text(f.get("file")), f.get("line"), _text(f.get("fix"))]
+
+
 def _lease(lease: dict) -> list:
     return [_text(lease.get("ip")), _text(lease.get("mac")), _text(lease.get("client_id")),
             _text(lease.get("hostname")), lease.get("starts"), fmt.iso_time(lease.get("starts")),
@@ -94,6 +100,9 @@ TABLES: dict[str, tuple[str, list[str], Row]] = {
     "findings": (FINDING, [
         "ts", "ts_iso", "severity", "code", "frames", "message", "explanation", "isc_log"],
         _finding),
+    "file-findings": (FINDING, [
+        "ts", "ts_iso", "severity", "code", "frames", "message", "explanation", "isc_log",
+        "file", "line", "fix"], _file_finding),
     "leases": (LEASE, [
         "ip", "mac", "client_id", "hostname", "starts", "starts_iso", "ends", "ends_iso",
         "server", "state", "replicated"], _lease),
