@@ -182,6 +182,15 @@ def interrupt(rig: Rig, fresh: bool) -> None:
     finish(rig)                                     # with the queued BNDUPD and its BNDACK
 
 
+def resync(rig: Rig, fresh: bool) -> None:
+    """A pair's very first start (always fresh: empty lease files): each enters RECOVER, asks for
+    everything (UPDREQALL) and the other answers with one BNDUPD per address of the pool, each
+    BNDACKed, then UPDDONE; both reach NORMAL. The heaviest failover load a real pair makes."""
+    rig.build()
+    start_pair_normal(rig, fresh=True)
+    finish(rig, lease_tag="after-resync")
+
+
 def macs_for_both_servers(scenario: int, count: int) -> list[str]:
     """The first `count` client MACs alternating between the primary's and the secondary's buckets."""
     wanted = ["primary", "secondary"] * count
@@ -194,4 +203,5 @@ def macs_for_both_servers(scenario: int, count: int) -> list[str]:
     return found
 
 
-SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt}
+SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt,
+             "resync": resync}
