@@ -75,7 +75,8 @@ class ConnectionLife:
         rel = sess.rel
         if rel is None:
             return []                    # a bare handshake: no message, nothing to tell
-        rel.bindings.unacked += sess.outstanding()
+        unacked = sess.outstanding()
+        rel.bindings.unacked += unacked
         if len(rel.sessions) < self.s.max_sessions_listed:
             rel.sessions.append(sess.summary())
         if not sess.established or reason in ("capture-end", "evicted"):
@@ -85,7 +86,8 @@ class ConnectionLife:
             return []
         rel.link_downs += 1
         rel.last_down_by = by
-        return [FoEvent("link-down", ts, [sess.last_frame], rel, {"reason": reason, "by": by})]
+        return [FoEvent("link-down", ts, [sess.last_frame], rel,
+                        {"reason": reason, "by": by, "unacked": unacked})]
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []
@@ -108,7 +110,8 @@ class ConnectionLife:
                 sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
                 return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
                                 {"reason": "silence", "silent": d.ip, "receiver": receiver,
-                                 "limit": limit, "last_heard": d.last_ts})]
+                                 "limit": limit, "last_heard": d.last_ts,
+                                 "unacked": sess.outstanding()})]
         return []
 
     def _unacked(self, now: float) -> list[FoEvent]:
@@ -138,4 +141,6 @@ class ConnectionLife:
         for sess in list(self._sessions.values()):
             events += self._end(sess, now, "capture-end")
         self._sessions.clear()
+        for rel in self.relationships:
+            rel.end_ts = now
         return events

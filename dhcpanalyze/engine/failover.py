@@ -80,6 +80,15 @@ class FailoverTracker(ConnectionLife):
             sess.last_frame = rec.frame
         return sess
 
+    def note_finding(self, finding) -> None:
+        """A warning or error about a relationship counts against its health verdict."""
+        if finding.relationship is None or finding.severity == "info":
+            return
+        for rel in self.relationships:
+            if rel.name == finding.relationship:
+                rel.note_problem(finding.code, finding.count)
+                return
+
     # --- feeding -------------------------------------------------------------------------------
 
     def feed(self, rec: FailoverRecord | TcpEvent) -> list[FoEvent]:
@@ -111,6 +120,8 @@ class FailoverTracker(ConnectionLife):
         if sess.established:
             return []
         sess.established = True
+        if not mid_stream and sess.rel.link and not sess.rel.link[-1][1]:
+            sess.rel.reconnects += 1
         sess.rel.sessions_total += 1
         sess.rel.note_link(rec.ts, True, self.s.max_states)
         self._by_ip = None
@@ -165,8 +176,9 @@ class FailoverTracker(ConnectionLife):
         if reason is None:
             return self._establish(sess, rec)
         rel.connect_rejects += 1
-        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel,
-                        self._reject_data(rec, opts, reason))]
+        data = self._reject_data(rec, opts, reason)
+        rel.last_reject = data["reason_text"]
+        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel, data)]
 
     def _reject_data(self, rec, opts: dict, reason: int) -> dict:
         return {"sender": rec.src, "receiver": rec.dst, "reason": reason,
