@@ -75,7 +75,8 @@ class ConnectionLife:
         rel = sess.rel
         if rel is None:
             return []                    # a bare handshake: no message, nothing to tell
-        rel.bindings.unacked += sess.outstanding()
+        unacked = sess.outstanding()
+        rel.bindings.unacked += unacked
         if len(rel.sessions) < self.s.max_sessions_listed:
             rel.sessions.append(sess.summary())
         if not sess.established or reason in ("capture-end", "evicted"):
@@ -85,14 +86,15 @@ class ConnectionLife:
             return []
         rel.link_downs += 1
         rel.last_down_by = by
-        return [FoEvent("link-down", ts, [sess.last_frame], rel, {"reason": reason, "by": by})]
+        return [FoEvent("link-down", ts, [sess.last_frame], rel,
+                        {"reason": reason, "by": by, "unacked": unacked})]
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []
         for sess in list(self._sessions.values()):
-            if sess.established and sess.rel is not None:
-                events += self._silence(sess, now) + self._unacked(sess, now)
-        return events
+            if sess.established and sess.rel is not None and not sess.down_reported:
+                events += self._silence(sess, now)
+        return events + self._unacked(now)
 
     def _silence(self, sess: Session, now: float) -> list[FoEvent]:
         if sess.down_reported:
@@ -108,22 +110,30 @@ class ConnectionLife:
                 sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
                 return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
                                 {"reason": "silence", "silent": d.ip, "receiver": receiver,
-                                 "limit": limit, "last_heard": d.last_ts})]
+                                 "limit": limit, "last_heard": d.last_ts,
+                                 "unacked": sess.outstanding()})]
         return []
 
-    def _unacked(self, sess: Session, now: float) -> list[FoEvent]:
+    def _unacked(self, now: float) -> list[FoEvent]:
+        """BNDUPDs older than bndack_timeout_s and still unacked, oldest first. The queue holds
+        every stored BNDUPD in arrival order, so a call looks only at the updates that came due
+        (an acked one is skipped when it reaches the front): linear in the updates, however many
+        are outstanding."""
         events = []
-        for d in sess.dirs.values():
-            while d.outstanding:
-                xid, p = next(iter(d.outstanding.items()))
-                if now - p.ts <= self.s.bndack_timeout_s or sess.down_reported:
-                    break
-                del d.outstanding[xid]
-                sess.rel.bindings.unacked += 1
-                events.append(FoEvent("unacked", now, [p.frame], sess.rel,
-                                      {"sender": d.ip, "receiver": sess.peer_of(d.ip),
-                                       "xid": xid, "ip": p.ip, "status": p.status,
-                                       "sent": p.ts}))
+        due, timeout = self._due, self.s.bndack_timeout_s
+        while due and now - due[0][0] > timeout:
+            _, sess, d, xid, p = due.popleft()
+            # acked, replaced, or its session ended (counted there); a link already reported
+            # down keeps its updates outstanding until the session ends, as before
+            if d.outstanding.get(xid) is not p or sess.end_reason is not None \
+                    or sess.down_reported:
+                continue
+            del d.outstanding[xid]
+            sess.rel.bindings.unacked += 1
+            events.append(FoEvent("unacked", now, [p.frame], sess.rel,
+                                  {"sender": d.ip, "receiver": sess.peer_of(d.ip),
+                                   "xid": xid, "ip": p.ip, "status": p.status,
+                                   "sent": p.ts}))
         return events
 
     def finish(self, now: float) -> list[FoEvent]:
@@ -131,4 +141,6 @@ class ConnectionLife:
         for sess in list(self._sessions.values()):
             events += self._end(sess, now, "capture-end")
         self._sessions.clear()
+        for rel in self.relationships:
+            rel.end_ts = now
         return events

@@ -7,14 +7,16 @@ into findings; the tracker itself judges nothing.
 """
 from __future__ import annotations
 
+from collections import deque
+
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
 from .connection import ConnectionLife, FoEvent, session_key
 from .relationship import Relationship
 from .session import Direction, Pending, Session
 from .settings import EngineSettings
-from .wireview import BINDING_STATES, REJECT_REASONS, as_ip, as_text, as_uint, fo_options, \
-    fo_state_name, hex_colon
+from .wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, fo_state_name, \
+    hex_colon, reject_text
 
 OVERFLOW = "(other relationships)"
 BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = 3, 4, 5, 6, 10, 11, 12
@@ -26,6 +28,9 @@ class FailoverTracker(ConnectionLife):
         self.relationships: list[Relationship] = []
         self._sessions: dict[tuple, Session] = {}
         self._by_ip: dict[str, Relationship] | None = None
+        # every stored BNDUPD in arrival order: (time, session, direction, xid, Pending), the
+        # time never below the previous one (records of several files may come out of order)
+        self._due: deque[tuple[float, Session, Direction, int, Pending]] = deque()
 
     # --- lookups for the rest of the engine ---------------------------------------------------
 
@@ -75,6 +80,15 @@ class FailoverTracker(ConnectionLife):
             sess.last_frame = rec.frame
         return sess
 
+    def note_finding(self, finding) -> None:
+        """A warning or error about a relationship counts against its health verdict."""
+        if finding.relationship is None or finding.severity == "info":
+            return
+        for rel in self.relationships:
+            if rel.name == finding.relationship:
+                rel.note_problem(finding.code, finding.count)
+                return
+
     # --- feeding -------------------------------------------------------------------------------
 
     def feed(self, rec: FailoverRecord | TcpEvent) -> list[FoEvent]:
@@ -88,7 +102,7 @@ class FailoverTracker(ConnectionLife):
         msg = rec.msg
         opts = fo_options(msg)
         if sess.rel is None:
-            name = as_text(opts.get("name")) if msg.type in (CONNECT, CONNECTACK) else None
+            name = as_text(opts.get("relationship-name")) if msg.type in (CONNECT, CONNECTACK) else None
             sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
         d = sess.direction(rec.src, rec.ts)
         d.heard(rec.ts)
@@ -106,6 +120,8 @@ class FailoverTracker(ConnectionLife):
         if sess.established:
             return []
         sess.established = True
+        if not mid_stream and sess.rel.link and not sess.rel.link[-1][1]:
+            sess.rel.reconnects += 1
         sess.rel.sessions_total += 1
         sess.rel.note_link(rec.ts, True, self.s.max_states)
         self._by_ip = None
@@ -136,18 +152,18 @@ class FailoverTracker(ConnectionLife):
         if rel.name != OVERFLOW:        # the shared entry counts; it has no one pair's settings
             rel.primary, rel.secondary = rec.src, rec.dst
             rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
-            if len(opts.get("hba", b"")) == 32:
-                rel.note_hba(rec.ts, opts["hba"], self.s.max_states)
+            if len(opts.get("hash-bucket-assignment", b"")) == 32:
+                rel.note_hba(rec.ts, opts["hash-bucket-assignment"], self.s.max_states)
             self._advertised(rel, rec.src, opts)
         return [FoEvent("connect", rec.ts, [rec.frame], rel, {"sender": rec.src})]
 
     def _advertised(self, rel: Relationship, ip: str, opts: dict) -> None:
-        if "max_unacked" in opts:
-            rel.max_unacked[ip] = as_uint(opts["max_unacked"])
-        if "receive_timer" in opts:
-            rel.receive_timer[ip] = as_uint(opts["receive_timer"])
-        if "vendor" in opts:
-            rel.vendor[ip] = as_text(opts["vendor"])
+        if "max-unacked-bndupd" in opts:
+            rel.max_unacked[ip] = as_uint(opts["max-unacked-bndupd"])
+        if "receive-timer" in opts:
+            rel.receive_timer[ip] = as_uint(opts["receive-timer"])
+        if "vendor-class-identifier" in opts:
+            rel.vendor[ip] = as_text(opts["vendor-class-identifier"])
 
     def _connectack(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
@@ -156,30 +172,31 @@ class FailoverTracker(ConnectionLife):
         # when the relationship name is unknown), and they help explain the reject.
         if rel.name != OVERFLOW:
             self._advertised(rel, rec.src, opts)
-        reason = as_uint(opts.get("reject"))
+        reason = as_uint(opts.get("reject-reason"))
         if reason is None:
             return self._establish(sess, rec)
         rel.connect_rejects += 1
-        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel,
-                        self._reject_data(rec, opts, reason))]
+        data = self._reject_data(rec, opts, reason)
+        rel.last_reject = data["reason_text"]
+        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel, data)]
 
     def _reject_data(self, rec, opts: dict, reason: int) -> dict:
         return {"sender": rec.src, "receiver": rec.dst, "reason": reason,
-                "reason_text": REJECT_REASONS.get(reason, f"reason {reason}"),
-                "text": as_text(opts.get("message")), "name": as_text(opts.get("name"))}
+                "reason_text": reject_text(reason, rec.msg.legacy) or f"reason {reason}",
+                "text": as_text(opts.get("message")), "name": as_text(opts.get("relationship-name"))}
 
     def _disconnect(self, sess, d, rec, opts) -> list[FoEvent]:
-        reason = as_uint(opts.get("reject"))
+        reason = as_uint(opts.get("reject-reason"))
         return [FoEvent("disconnect", rec.ts, [rec.frame], sess.rel,
                         self._reject_data(rec, opts, reason if reason is not None else 0))]
 
     def _state(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
-        state = fo_state_name(as_uint(opts.get("state")), rec.msg.legacy)
-        startup = bool((as_uint(opts.get("flags")) or 0) & 1)
+        state = fo_state_name(as_uint(opts.get("server-state")), rec.msg.legacy)
+        startup = bool((as_uint(opts.get("server-flags")) or 0) & 1)
         prev = rel.state_at(rec.src, float("inf"))
         entry = {"ts": rec.ts, "frame": rec.frame, "server": rec.src, "state": state,
-                 "startup": startup, "stos": as_uint(opts.get("stos"))}
+                 "startup": startup, "stos": as_uint(opts.get("start-time-of-state"))}
         rel.note_state(entry, self.s.max_states)
         events = [FoEvent("state", rec.ts, [rec.frame], rel, dict(entry, previous=prev))]
         since = entry["stos"]
@@ -200,19 +217,21 @@ class FailoverTracker(ConnectionLife):
     def _bndupd(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         rel.bindings.sent += 1
-        status = BINDING_STATES.get(as_uint(opts.get("status")))
-        ip = as_ip(opts.get("ip"))
+        status = BINDING_STATES.get(as_uint(opts.get("binding-status")))
+        ip = as_ip(opts.get("assigned-ip-address"))
         outstanding = d.outstanding
         if len(outstanding) < self.s.max_outstanding:
-            outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+            pending = outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+            due = self._due
+            due.append((max(rec.ts, due[-1][0]) if due else rec.ts, sess, d, rec.msg.xid, pending))
         if len(outstanding) > d.max_outstanding:
             d.max_outstanding = len(outstanding)
-        chaddr, client_id = opts.get("chaddr"), opts.get("client_id")
+        chaddr, client_id = opts.get("client-hardware-address"), opts.get("client-identifier")
         # what the lease table and the checks read (tstp, cltt and flags are left on the wire)
         data = {"sender": rec.src, "receiver": rec.dst, "ip": ip, "status": status,
                 "xid": rec.msg.xid, "mac": hex_colon(chaddr[1:]) if chaddr else None,
                 "client_id": hex_colon(client_id) if client_id else None,
-                "starts": as_uint(opts.get("stos")), "ends": as_uint(opts.get("ends"))}
+                "starts": as_uint(opts.get("start-time-of-state")), "ends": as_uint(opts.get("lease-expiration-time"))}
         events = [FoEvent("bndupd", rec.ts, [rec.frame], rel, data)]
         limit = rel.max_unacked.get(rec.dst)
         if limit and len(d.outstanding) > limit and not d.window_reported:
@@ -225,13 +244,13 @@ class FailoverTracker(ConnectionLife):
     def _bndack(self, sess, d, rec, opts) -> list[FoEvent]:
         updater = sess.dirs.get(rec.dst)
         pending = updater.outstanding.pop(rec.msg.xid, None) if updater else None
-        reason = as_uint(opts.get("reject"))
+        reason = as_uint(opts.get("reject-reason"))
         latency = round(rec.ts - pending.ts, 6) if pending else None
         sess.rel.bindings.ack(latency or 0.0, reason is not None)
         data = {"acker": rec.src, "updater": rec.dst, "xid": rec.msg.xid,
-                "ip": as_ip(opts.get("ip")) or (pending.ip if pending else None),
+                "ip": as_ip(opts.get("assigned-ip-address")) or (pending.ip if pending else None),
                 "reason": reason, "text": as_text(opts.get("message")),
-                "reason_text": REJECT_REASONS.get(reason) if reason is not None else None,
+                "reason_text": reject_text(reason, rec.msg.legacy) if reason is not None else None,
                 "latency": latency, "status": pending.status if pending else None}
         frames = [pending.frame, rec.frame] if pending else [rec.frame]
         return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]

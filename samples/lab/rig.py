@@ -25,6 +25,8 @@ class Rig(ClientSteps):
         self.out, self.net, self.daemons = out, Network(prefix), Daemons()
         self.bridges: list[str] = []
         self.subnets: tuple[configs.Subnet, ...] = (configs.SEED_SUBNET,)
+        self.lease_time = 600                       # default-lease-time of both servers
+        self.extra_conf: dict[str, str] = {}        # role -> statements only that server has
         self.clients: dict[str, Port] = {}
         self.record = {"scenario": scenario, "command": " ".join(argv), "prefix": prefix,
                        "started": time.time(), "hosts": {}, "clients": {}, "steps": []}
@@ -68,7 +70,8 @@ class Rig(ClientSteps):
     # -- servers ------------------------------------------------------------------------------
     def write_server_files(self) -> None:
         for role in SERVERS:
-            conf = configs.dhcpd_conf(role == "primary", self.subnets)
+            conf = configs.dhcpd_conf(role == "primary", self.subnets, self.lease_time,
+                                      self.extra_conf.get(role, ""))
             (self.out / f"dhcpd-{role}.conf").write_text(conf)
             (self.out / f"dhcpd-{role}.leases").touch()
 

@@ -43,6 +43,10 @@ class LinkDown(Check):
             message = f"failover link {name} {how} by {d.get('by') or '?'}"
             isc_log = f"peer {name}: disconnected"
             culprit = d.get("by")
+        if d.get("unacked"):
+            # ISC keeps them queued and sends them again once the pair is back in touch
+            message += (f"; {d['unacked']} binding update(s) still unacknowledged (the partner "
+                        f"does not know those leases until they are sent again)")
         return [make_finding("failover.link-down", ev.ts, ev.frames, message, isc_log=isc_log,
                              relationship=ev.rel.name, server=culprit,
                              gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), reason, culprit))]
