@@ -130,7 +130,8 @@ class FailoverTracker(ConnectionLife):
     def _clock(self, sess: Session, d: Direction, rec: FailoverRecord) -> list[FoEvent]:
         """The sender's clock estimate moved: a skew event when the pair's difference did."""
         rel = sess.rel
-        rel.offsets[d.ip] = d.offset
+        if rel.name != OVERFLOW:        # the shared entry keeps no per-peer table: memory stays flat
+            rel.offsets[d.ip] = d.offset
         other = sess.dirs.get(sess.peer_of(d.ip) or "")
         if other is None or other.offset is None:
             return []

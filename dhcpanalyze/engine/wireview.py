@@ -12,6 +12,7 @@ from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN
 from dissectors.failover.values import hba_split  # noqa: F401 (the engine's name for it)
+from dissectors.text import decode_text      # as the dissectors show it: renderers escape it once
 
 # RFC 2132 §9.6, RFC 4388 §6.1, RFC 6926 §6.2.1, RFC 7724: option 53 values.
 DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK",
@@ -51,7 +52,7 @@ class DhcpView:
         if raw is None:
             return None
         # hostnames arrive with trailing NULs from some clients (Suricata logs "nas1\u0000")
-        return raw.rstrip(b"\x00").decode("utf-8", "backslashreplace")
+        return decode_text(raw.rstrip(b"\x00"))
 
     def client_id(self) -> bytes | None:
         """Option 61 as sent: type byte + identifier (what ISC hashes and stores as uid)."""
@@ -106,7 +107,7 @@ def as_ip(raw: bytes | None) -> str | None:
 
 
 def as_text(raw: bytes | None) -> str | None:
-    return raw.decode("utf-8", "backslashreplace") if raw is not None else None
+    return decode_text(raw) if raw is not None else None
 
 
 def fo_state_name(value: int | None, legacy: bool) -> str:

@@ -176,7 +176,7 @@ class CaptureFile:
             if self.format == "pcap":
                 yield from _read_pcap(self._input, self.issues, self.prefilter)
             else:
-                yield from _read_pcapng(self._input, self.issues)
+                yield from _flag_far_future(_read_pcapng(self._input, self.issues), self.issues)
         except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
             self.issues.append(f"read error after byte {self._input.offset}: {exc}")
         finally:
@@ -344,6 +344,25 @@ def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
     if inp.end > inp.pos:
         issues.append(f"pcapng block at byte {inp.offset} truncated (header of {inp.end - inp.pos} bytes)")
     return
+
+
+LAST_CALENDAR_TS = 253_402_300_799.0    # 9999-12-31T23:59:59Z: later times have no ISO-8601 date
+
+
+def _flag_far_future(packets: Iterator[Packet], issues: list[str]) -> Iterator[Packet]:
+    """The packets as they are; one issue for those stamped past year 9999 (a 64-bit pcapng
+    timestamp can say year 38558), which the reports show as raw seconds flagged out of range."""
+    count, first = 0, None
+    try:
+        for packet in packets:
+            if packet[1] > LAST_CALENDAR_TS:
+                count += 1
+                first = first or packet
+            yield packet
+    finally:
+        if first is not None:
+            issues.append(f"packet {first[0]}: timestamp {first[1]:.0f} s is past year 9999 "
+                          f"({count} packet{'s' if count > 1 else ''} in all); shown as raw seconds")
 
 
 def _idb(body: bytes, order: str) -> tuple[int, float]:

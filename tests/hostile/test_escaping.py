@@ -86,3 +86,20 @@ def test_hostile_file_names_are_escaped_by_packets(capsys, tmp_path) -> None:
         code, out, err = craft.run_cli(capsys, *argv)
         assert raw_characters(out + err) == [], argv
         assert "evil\\x1b]0;pwned\\x07\\x0d\\u202e.pcap" in err, argv
+
+
+def test_invalid_utf8_is_escaped_once_and_shown_as_packets_shows_it(capsys, tmp_path) -> None:
+    # a NAK message and a relationship name with a byte that is not UTF-8 and an ESC
+    text = b"no\xff\x1b[1m"
+    server = "192.168.100.2"
+    nak = craft.udp(server, "255.255.255.255", 67, 68,
+                    dhcp_bytes("NAK", 7, "02:00:00:00:00:0a", options={54: ip4(server), 56: text}))
+    connect = craft.failover_message(5, [(22, text), (15, (60).to_bytes(4, "big"))], xid=0)
+    path = craft.write(tmp_path, craft.pcap([nak] + craft.failover_stream([connect])))
+    _, tree, _ = craft.run_cli(capsys, "packets", "-V", path)
+    _, report, _ = craft.run_cli(capsys, "report", "--jobs", "1", path)
+    shown = escape_text(text.decode("latin-1"))          # how packets -V shows these bytes
+    assert shown == "no\xff\\x1b[1m" and shown in tree
+    assert f"'{shown}'" in report                        # the NAK finding quotes the message
+    assert f'"{shown}"' in report                        # the relationship's name
+    assert "\\\\" not in report

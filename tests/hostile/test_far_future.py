@@ -48,3 +48,13 @@ def test_eight_byte_lease_expiration_time_is_malformed_not_a_crash(capsys, tmp_p
     doc = json.loads(runs["report json"][1])
     assert [f["message"] for f in doc["findings"] if f["code"] == "capture.malformed"] == [
         "failover message in frame 3 from 10.0.0.2: option 13 lease-expiration-time: length 8, expected 4"]
+
+
+def test_far_future_packet_time_is_flagged_once_per_file(capsys, tmp_path) -> None:
+    frames = seed_frames()
+    stamps = [YEAR_38558_US + n for n in range(len(frames))]       # every packet in year 38558
+    path = craft.write(tmp_path, craft.pcapng(list(zip(stamps, (f for _, f in frames)))), "far.pcapng")
+    code, out, err = craft.run_cli(capsys, "report", "--jobs", "1", path)
+    flags = [line for line in err.splitlines() if "year 9999" in line]
+    assert code == 0 and len(flags) == 1, err
+    assert f"{len(frames)} packets" in flags[0] and "packet 1:" in flags[0]
