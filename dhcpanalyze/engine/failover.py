@@ -113,15 +113,18 @@ class FailoverTracker(ConnectionLife):
         if sess.rel is None:
             name = as_text(opts.get("relationship-name")) if msg.type in (CONNECT, CONNECTACK) else None
             sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
-        d = sess.direction(rec.src, rec.ts)
+        d = sess.dirs.get(rec.src) or sess.direction(rec.src, rec.ts)
         d.heard(rec.ts)
-        sess.rel.count(msg.type_name)
+        messages = sess.rel.messages
+        messages[msg.type_name] = messages.get(msg.type_name, 0) + 1
         if d.note_clock(msg.time, rec.ts):
             events += self._clock(sess, d, rec)
         if not sess.saw_connect and msg.type not in (CONNECT, CONNECTACK, DISCONNECT):
             events += self._establish(sess, rec, mid_stream=True)
         handler = _HANDLERS.get(msg.type)
         if handler is not None:
+            if not events:
+                return handler(self, sess, d, rec, opts)
             events += handler(self, sess, d, rec, opts)
         return events
 
@@ -225,7 +228,8 @@ class FailoverTracker(ConnectionLife):
     def _bndupd(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         rel.bindings.sent += 1
-        status = BINDING_STATES.get(as_uint(opts.get("binding-status")))
+        raw = opts.get("binding-status")
+        status = BINDING_STATES.get(raw[0]) if raw and len(raw) == 1 else None
         ip = as_ip(opts.get("assigned-ip-address"))
         outstanding = d.outstanding
         if len(outstanding) < self.s.max_outstanding:
