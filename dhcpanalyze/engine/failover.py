@@ -256,6 +256,11 @@ class FailoverTracker(ConnectionLife):
     def _bndack(self, sess, d, rec, opts) -> list[FoEvent]:
         updater = sess.dirs.get(rec.dst)
         pending = updater.outstanding.pop(rec.msg.xid, None) if updater else None
+        due = self._due
+        # acks come mostly in order: drop acked updates from the front of the queue now, so it
+        # holds about the outstanding ones, however fast the capture's clock moves
+        while due and due[0][2].outstanding.get(due[0][3]) is not due[0][4]:
+            due.popleft()
         reason = as_uint(opts.get("reject-reason"))
         latency = round(rec.ts - pending.ts, 6) if pending else None
         sess.rel.bindings.ack(latency or 0.0, reason is not None)
