@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import glob
 import os
 import shutil
 import statistics
@@ -77,7 +76,10 @@ def compile_package() -> None:
         compileall.compile_dir(str(ROOT / package), quiet=1)
 
 
-FAILOVER_SAMPLE = "resync.pcap"      # the failover mix's source; the DHCP mix uses every other sample
+FAILOVER_SAMPLE = "resync.pcap"      # the failover mix's source
+# the DHCP mix: the samples it was first built from, so that its figures stay comparable when
+# samples are added
+DHCP_SAMPLES = ("seed.pcap", "skew.pcap", "relay.pcap", "many.pcap", "interrupt.pcap")
 
 
 def capture_path(folder: Path, packets: int, mix: str) -> Path:
@@ -92,8 +94,7 @@ def ensure_capture(path: Path, packets: int, mix: str = "dhcp") -> None:
         print(" ", make_capture.build_resync([str(ROOT / "samples" / FAILOVER_SAMPLE)], path, packets),
               flush=True)
         return
-    samples = sorted(p for p in glob.glob(str(ROOT / "samples" / "*.pcap"))
-                     if Path(p).name != FAILOVER_SAMPLE)
+    samples = sorted(str(ROOT / "samples" / name) for name in DHCP_SAMPLES)
     print(f"building {path} ({packets} packets) from {len(samples)} samples ...", flush=True)
     print(" ", make_capture.build(samples, path, packets, 0.10), flush=True)
 

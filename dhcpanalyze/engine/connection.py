@@ -6,10 +6,11 @@ timer (§5.5). These are the time-driven parts of the tracker, and the event rec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dhcpanalyze.model import TcpEvent
 
+from .events import Gap, LinkDown, Unacked
 from .relationship import Relationship
 from .session import Session
 
@@ -20,7 +21,7 @@ class FoEvent:
     ts: float
     frames: list[int]
     rel: Relationship
-    data: dict = field(default_factory=dict)
+    data: object = None          # the kind's record from events.py (None for none)
 
 
 def session_key(src: str, sport: int, dst: str, dport: int) -> tuple:
@@ -47,8 +48,7 @@ class ConnectionLife:
         if ev.kind == "gap":
             rel = sess.rel if sess and sess.rel else self._relationship(
                 frozenset((ev.src, ev.dst)), None)
-            return [FoEvent("gap", ev.ts, [ev.frame], rel, {"detail": ev.detail,
-                                                             "sender": ev.src})]
+            return [FoEvent("gap", ev.ts, [ev.frame], rel, Gap(ev.detail, ev.src))]
         if ev.kind in ("fin", "rst") and sess is not None:
             del self._sessions[key]
             refused = self._refused(sess, ev) if ev.kind == "rst" else []
@@ -68,7 +68,7 @@ class ConnectionLife:
         rel.last_down_by = ev.src
         rel.link_downs += 1
         return [FoEvent("link-down", ev.ts, [ev.frame], rel,
-                        {"reason": "refused", "by": ev.src, "caller": sess.client})]
+                        LinkDown("refused", by=ev.src, caller=sess.client))]
 
     def _end(self, sess: Session, ts: float, reason: str, by: str | None = None) -> list[FoEvent]:
         sess.end_reason, sess.end_ts = reason, ts
@@ -87,7 +87,7 @@ class ConnectionLife:
         rel.link_downs += 1
         rel.last_down_by = by
         return [FoEvent("link-down", ts, [sess.last_frame], rel,
-                        {"reason": reason, "by": by, "unacked": unacked})]
+                        LinkDown(reason, by=by, unacked=unacked))]
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []
@@ -109,9 +109,8 @@ class ConnectionLife:
                 sess.rel.last_down_by = d.ip
                 sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
                 return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
-                                {"reason": "silence", "silent": d.ip, "receiver": receiver,
-                                 "limit": limit, "last_heard": d.last_ts,
-                                 "unacked": sess.outstanding()})]
+                                LinkDown("silence", unacked=sess.outstanding(), silent=d.ip,
+                                         receiver=receiver, limit=limit, last_heard=d.last_ts))]
         return []
 
     def _unacked(self, now: float) -> list[FoEvent]:
@@ -131,9 +130,7 @@ class ConnectionLife:
             del d.outstanding[xid]
             sess.rel.bindings.unacked += 1
             events.append(FoEvent("unacked", now, [p.frame], sess.rel,
-                                  {"sender": d.ip, "receiver": sess.peer_of(d.ip),
-                                   "xid": xid, "ip": p.ip, "status": p.status,
-                                   "sent": p.ts}))
+                                  Unacked(d.ip, sess.peer_of(d.ip), xid, p.ip, p.status, p.ts)))
         return events
 
     def finish(self, now: float) -> list[FoEvent]:

@@ -222,5 +222,5 @@ class Engine:
             if ev.kind == "bndupd":
                 ctx.leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
-                ctx.leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
+                ctx.leases.bndack(ev.data.ip, ev.data.reason is not None)
             self._run(hooks[ev.kind], out, ev)

@@ -11,7 +11,11 @@ from collections import deque
 
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
+from dissectors.failover.tables import MESSAGE_TYPES
+
 from .connection import ConnectionLife, FoEvent, session_key
+from .events import BindingAck, BindingUpdate, Connected, ConnectSent, LinkDown, Rejection, \
+    Skew, StateNote, Window
 from .relationship import Relationship
 from .session import Direction, Pending, Session
 from .settings import EngineSettings
@@ -19,7 +23,12 @@ from .wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, fo_st
     hex_colon, reject_text
 
 OVERFLOW = "(other relationships)"
-BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = 3, 4, 5, 6, 10, 11, 12
+# the message types the tracker handles, by name from the dissector's table (the same numbers
+# in both eras: only 7 and 9 differ, failover-wire.md §2)
+_TYPE_CODES = {name: code for code, name in MESSAGE_TYPES.items()}
+BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = (
+    _TYPE_CODES[name] for name in ("BNDUPD", "BNDACK", "CONNECT", "CONNECTACK", "STATE",
+                                   "CONTACT", "DISCONNECT"))
 
 
 class FailoverTracker(ConnectionLife):
@@ -104,15 +113,18 @@ class FailoverTracker(ConnectionLife):
         if sess.rel is None:
             name = as_text(opts.get("relationship-name")) if msg.type in (CONNECT, CONNECTACK) else None
             sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
-        d = sess.direction(rec.src, rec.ts)
+        d = sess.dirs.get(rec.src) or sess.direction(rec.src, rec.ts)
         d.heard(rec.ts)
-        sess.rel.count(msg.type_name)
+        messages = sess.rel.messages
+        messages[msg.type_name] = messages.get(msg.type_name, 0) + 1
         if d.note_clock(msg.time, rec.ts):
             events += self._clock(sess, d, rec)
         if not sess.saw_connect and msg.type not in (CONNECT, CONNECTACK, DISCONNECT):
             events += self._establish(sess, rec, mid_stream=True)
         handler = _HANDLERS.get(msg.type)
         if handler is not None:
+            if not events:
+                return handler(self, sess, d, rec, opts)
             events += handler(self, sess, d, rec, opts)
         return events
 
@@ -125,7 +137,7 @@ class FailoverTracker(ConnectionLife):
         sess.rel.sessions_total += 1
         sess.rel.note_link(rec.ts, True, self.s.max_states)
         self._by_ip = None
-        return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, {"mid_stream": mid_stream})]
+        return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, Connected(mid_stream))]
 
     def _clock(self, sess: Session, d: Direction, rec: FailoverRecord) -> list[FoEvent]:
         """The sender's clock estimate moved: a skew event when the pair's difference did."""
@@ -142,8 +154,7 @@ class FailoverTracker(ConnectionLife):
             return []
         rel.skew_s = skew
         return [FoEvent("skew", rec.ts, [rec.frame], rel,
-                        {"skew": skew, "ahead": first if skew > 0 else second,
-                         "behind": second if skew > 0 else first})]
+                        Skew(skew, first if skew > 0 else second, second if skew > 0 else first))]
 
     # --- message handlers ------------------------------------------------------------------------
 
@@ -156,7 +167,7 @@ class FailoverTracker(ConnectionLife):
             if len(opts.get("hash-bucket-assignment", b"")) == 32:
                 rel.note_hba(rec.ts, opts["hash-bucket-assignment"], self.s.max_states)
             self._advertised(rel, rec.src, opts)
-        return [FoEvent("connect", rec.ts, [rec.frame], rel, {"sender": rec.src})]
+        return [FoEvent("connect", rec.ts, [rec.frame], rel, ConnectSent(rec.src))]
 
     def _advertised(self, rel: Relationship, ip: str, opts: dict) -> None:
         if "max-unacked-bndupd" in opts:
@@ -178,13 +189,13 @@ class FailoverTracker(ConnectionLife):
             return self._establish(sess, rec)
         rel.connect_rejects += 1
         data = self._reject_data(rec, opts, reason)
-        rel.last_reject = data["reason_text"]
+        rel.last_reject = data.reason_text
         return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel, data)]
 
-    def _reject_data(self, rec, opts: dict, reason: int) -> dict:
-        return {"sender": rec.src, "receiver": rec.dst, "reason": reason,
-                "reason_text": reject_text(reason, rec.msg.legacy) or f"reason {reason}",
-                "text": as_text(opts.get("message")), "name": as_text(opts.get("relationship-name"))}
+    def _reject_data(self, rec, opts: dict, reason: int) -> Rejection:
+        return Rejection(rec.src, rec.dst, reason,
+                         reject_text(reason, rec.msg.legacy) or f"reason {reason}",
+                         as_text(opts.get("message")), as_text(opts.get("relationship-name")))
 
     def _disconnect(self, sess, d, rec, opts) -> list[FoEvent]:
         reason = as_uint(opts.get("reject-reason"))
@@ -196,11 +207,11 @@ class FailoverTracker(ConnectionLife):
         state = fo_state_name(as_uint(opts.get("server-state")), rec.msg.legacy)
         startup = bool((as_uint(opts.get("server-flags")) or 0) & 1)
         prev = rel.state_at(rec.src, float("inf"))
-        entry = {"ts": rec.ts, "frame": rec.frame, "server": rec.src, "state": state,
-                 "startup": startup, "stos": as_uint(opts.get("start-time-of-state"))}
-        rel.note_state(entry, self.s.max_states)
-        events = [FoEvent("state", rec.ts, [rec.frame], rel, dict(entry, previous=prev))]
-        since = entry["stos"]
+        note = StateNote(rec.ts, rec.frame, rec.src, state, startup,
+                         as_uint(opts.get("start-time-of-state")), prev)
+        rel.note_state(note.to_dict(), self.s.max_states)
+        events = [FoEvent("state", rec.ts, [rec.frame], rel, note)]
+        since = note.stos
         if state == "communications-interrupted" and not startup and rel.link_downs == 0 \
                 and not rel.sessions and since is not None \
                 and since - (d.offset or 0.0) < sess.start_ts - 2.0:
@@ -208,7 +219,7 @@ class FailoverTracker(ConnectionLife):
             # word for it. A STARTUP flag or a state entered just now only means a restart.
             rel.link_downs += 1
             events.append(FoEvent("link-down", rec.ts, [rec.frame], rel,
-                                  {"reason": "state", "server": rec.src, "since": since}))
+                                  LinkDown("state", server=rec.src, since=since)))
         return events
 
     def _contact(self, sess, d, rec, opts) -> list[FoEvent]:
@@ -218,7 +229,8 @@ class FailoverTracker(ConnectionLife):
     def _bndupd(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         rel.bindings.sent += 1
-        status = BINDING_STATES.get(as_uint(opts.get("binding-status")))
+        raw = opts.get("binding-status")
+        status = BINDING_STATES.get(raw[0]) if raw and len(raw) == 1 else None
         ip = as_ip(opts.get("assigned-ip-address"))
         outstanding = d.outstanding
         if len(outstanding) < self.s.max_outstanding:
@@ -229,30 +241,35 @@ class FailoverTracker(ConnectionLife):
             d.max_outstanding = len(outstanding)
         chaddr, client_id = opts.get("client-hardware-address"), opts.get("client-identifier")
         # what the lease table and the checks read (tstp, cltt and flags are left on the wire)
-        data = {"sender": rec.src, "receiver": rec.dst, "ip": ip, "status": status,
-                "xid": rec.msg.xid, "mac": hex_colon(chaddr[1:]) if chaddr else None,
-                "client_id": hex_colon(client_id) if client_id else None,
-                "starts": as_uint(opts.get("start-time-of-state")), "ends": as_uint(opts.get("lease-expiration-time"))}
+        data = BindingUpdate(rec.src, rec.dst, ip, status, rec.msg.xid,
+                             hex_colon(chaddr[1:]) if chaddr else None,
+                             hex_colon(client_id) if client_id else None,
+                             as_uint(opts.get("start-time-of-state")),
+                             as_uint(opts.get("lease-expiration-time")))
         events = [FoEvent("bndupd", rec.ts, [rec.frame], rel, data)]
         limit = rel.max_unacked.get(rec.dst)
         if limit and len(d.outstanding) > limit and not d.window_reported:
             d.window_reported = True
             events.append(FoEvent("window", rec.ts, [rec.frame], rel,
-                                  {"sender": rec.src, "receiver": rec.dst,
-                                   "outstanding": len(d.outstanding), "limit": limit}))
+                                  Window(rec.src, rec.dst, len(d.outstanding), limit)))
         return events
 
     def _bndack(self, sess, d, rec, opts) -> list[FoEvent]:
         updater = sess.dirs.get(rec.dst)
         pending = updater.outstanding.pop(rec.msg.xid, None) if updater else None
+        due = self._due
+        # acks come mostly in order: drop acked updates from the front of the queue now, so it
+        # holds about the outstanding ones, however fast the capture's clock moves
+        while due and due[0][2].outstanding.get(due[0][3]) is not due[0][4]:
+            due.popleft()
         reason = as_uint(opts.get("reject-reason"))
         latency = round(rec.ts - pending.ts, 6) if pending else None
         sess.rel.bindings.ack(latency or 0.0, reason is not None)
-        data = {"acker": rec.src, "updater": rec.dst, "xid": rec.msg.xid,
-                "ip": as_ip(opts.get("assigned-ip-address")) or (pending.ip if pending else None),
-                "reason": reason, "text": as_text(opts.get("message")),
-                "reason_text": reject_text(reason, rec.msg.legacy) if reason is not None else None,
-                "latency": latency, "status": pending.status if pending else None}
+        data = BindingAck(rec.src, rec.dst, rec.msg.xid,
+                          as_ip(opts.get("assigned-ip-address")) or (pending.ip if pending else None),
+                          reason, as_text(opts.get("message")),
+                          reject_text(reason, rec.msg.legacy) if reason is not None else None,
+                          latency, pending.status if pending else None)
         frames = [pending.frame, rec.frame] if pending else [rec.frame]
         return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]
 

@@ -193,9 +193,6 @@ class Relationship:
             reasons.append("findings " + ", ".join(codes))
         return reasons
 
-    def count(self, type_name: str) -> None:
-        self.messages[type_name] = self.messages.get(type_name, 0) + 1
-
     def to_dict(self) -> dict:
         """The `failover[]` object. Besides the configuration, states, link and counts:
         `health` is {"verdict": "healthy" | "degraded" | "broken", "why": one line} as judged at

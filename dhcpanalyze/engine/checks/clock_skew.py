@@ -18,11 +18,11 @@ class ClockSkew(Check):
         if ev.kind != "skew":
             return []
         s = ctx.settings
-        skew = abs(ev.data["skew"])
+        skew = abs(ev.data.skew)
         if skew < s.skew_warn_s:
             return []
         severity = "error" if skew > s.skew_error_s else "warning"
-        ahead, behind = ev.data["ahead"], ev.data["behind"]
+        ahead, behind = ev.data.ahead, ev.data.behind
         rel, name = ev.rel, ev.rel.name or "?"
         message = (f"{_who(rel, ahead)} clock is {skew:.0f} s ahead of {_who(rel, behind)} "
                    f"(relationship {name})")
