@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from dhcpanalyze.dfilter import fields as F
@@ -222,7 +223,10 @@ def _norm(field: F.Field) -> Callable[[object], object]:
     return lambda v: v
 
 
+@lru_cache(maxsize=4096)
 def _ip_or_none(value: object) -> int:
+    """An address occurrence as an int (-1 when it is not one); the same few addresses recur in
+    every packet of a capture, so a small cache saves most of the parsing."""
     try:
         return literals.ip_int(str(value))
     except ValueError:
@@ -237,7 +241,7 @@ def _predicate(field: F.Field, op: str, value: object) -> Callable[[tuple], bool
     norm = _norm(field)
     if isinstance(value, literals.Cidr):
         net, mask = value
-        return lambda vals: any(norm(v) & mask == net for v in vals if norm(v) >= 0)
+        return lambda vals: any(n >= 0 and n & mask == net for n in map(norm, vals))
     if op == "==":
         if field.ftype in (F.SEVERITY, F.BOOL):
             return lambda vals: any(norm(v) == value for v in vals)
@@ -245,7 +249,7 @@ def _predicate(field: F.Field, op: str, value: object) -> Callable[[tuple], bool
     compare = _OPS[op]
     bound = norm(value) if field.ftype == F.IPV4 else value
     if field.ftype in (F.IPV4, F.SEVERITY, F.BOOL):
-        return lambda vals: any(compare(norm(v), bound) for v in vals if norm(v) >= 0)
+        return lambda vals: any(n >= 0 and compare(n, bound) for n in map(norm, vals))
     return lambda vals: any(compare(v, bound) for v in vals)
 
 

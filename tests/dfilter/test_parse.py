@@ -144,3 +144,13 @@ def test_field_names_and_completion():
 
 def test_time_relative_counts_from_the_first_record():
     assert frames(compile_filter("frame.time_relative > 20")) == [42, 43, 46, 47, 48, 49, 50, 51]
+
+
+def test_readme_examples_compile():
+    import re
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"-Y '([^']+)'", readme)
+    assert len(examples) >= 8
+    for text in examples:
+        assert check(text) is None, text
