@@ -170,6 +170,23 @@ def _relay_sub(sub: int) -> Callable:
     return get
 
 
+def _user_classes(msg) -> tuple:
+    """Option 77's instances (RFC 3004 §2: length-prefixed opaque data)."""
+    raw = _option_raw(msg, 77) or b""
+    out, i = [], 0
+    while i < len(raw) and i + 1 + raw[i] <= len(raw) and raw[i]:
+        out.append(raw[i + 1:i + 1 + raw[i]])
+        i += 1 + raw[i]
+    return tuple(out)
+
+
+def _has_end(msg) -> tuple:
+    """END (255) closed the options (tshark's dhcp.option.end); plain BOOTP has none."""
+    if not msg.has_cookie or any(issue.startswith("missing END option") for issue in msg.issues):
+        return ()
+    return (255,)
+
+
 def _secs(msg) -> tuple:
     # tshark shows secs byte-swapped when it looks little-endian (dissectors/dhcp/message.py).
     return (msg.secs_swapped if msg.is_secs_little_endian else msg.secs,)
@@ -253,7 +270,13 @@ def _dhcp_fields() -> list[Field]:
         Field("dhcp.cookie", IPV4, _dhcp(lambda m: ("99.130.83.99",) if m.has_cookie else ())),
         Field("dhcp.option.type", UINT, _dhcp(lambda m: tuple(o.code for o in m.options)),
               doc="any option code"),
+        Field("dhcp.option.length", UINT, _dhcp(lambda m: tuple(len(o.raw) for o in m.options))),
+        Field("dhcp.option.value", BYTES, _dhcp(lambda m: tuple(o.raw for o in m.options))),
+        Field("dhcp.option.end", UINT, _dhcp(_has_end)),
+        Field("dhcp.bootp", BOOL, _dhcp(lambda m: () if m.option(53) is not None else (1,)),
+              doc="no DHCP message type: plain BOOTP"),
         Field("dhcp.client_id", BYTES, _dhcp(_client_id), doc="option 61"),
+        Field("dhcp.option.user_class.data", BYTES, _dhcp(_user_classes), doc="option 77"),
         Field("dhcp.option.agent_information_option.agent_circuit_id", BYTES, _dhcp(_relay_sub(1))),
         Field("dhcp.option.agent_information_option.agent_remote_id", BYTES, _dhcp(_relay_sub(2))),
         *_option_fields(),

@@ -165,22 +165,28 @@ class _Parser:
         opening = self.take()
         if not _is(opening, "{"):
             raise self._unexpected(opening, 'a "{" must follow "in"')
-        items: list[Callable[[tuple], bool]] = []
+        exact: set = set()                   # plain values: one set lookup per occurrence
+        others: list[Callable[[tuple], bool]] = []
         while True:
             tok = self.take()
-            if _is(tok, "}") and items:
+            if _is(tok, "}") and (exact or others):
                 break
-            if _is(tok, ",") and items:
+            if _is(tok, ",") and (exact or others):
                 tok = self.take()
             if tok.kind == "end":
                 raise FilterError("Unexpected end of filter expression", tok.column, 1)
-            items.append(self._item(field, tok))
-        return _any_of(items)
+            item = self._item(field, tok)
+            if callable(item):
+                others.append(item)
+            else:
+                exact.add(item)
+        return _any_of(exact, others, _norm(field) if field.ftype in (F.SEVERITY, F.BOOL) else None)
 
-    def _item(self, field: F.Field, tok: Token) -> Callable[[tuple], bool]:
+    def _item(self, field: F.Field, tok: Token) -> object:
+        """A plain value (to look up in a set), or a predicate for a range or a network."""
         low = literals.read(field, tok)
         if not _is(self.peek(), ".."):
-            return _predicate(field, "==", low)
+            return _predicate(field, "==", low) if isinstance(low, literals.Cidr) else low
         dots = self.take()
         high_tok = self.take()
         if isinstance(low, literals.Cidr):
@@ -262,8 +268,15 @@ def _range(field: F.Field, low: object, high: object) -> Callable[[tuple], bool]
     return lambda vals: any(low <= norm(v) <= high for v in vals)
 
 
-def _any_of(items: list[Callable[[tuple], bool]]) -> Callable[[tuple], bool]:
-    return lambda vals: any(item(vals) for item in items)
+def _any_of(exact: set, others: list[Callable[[tuple], bool]],
+            norm: Callable[[object], object] | None) -> Callable[[tuple], bool]:
+    """`in {...}`: an occurrence equal to a listed value, or inside a listed range or network."""
+    values = frozenset(exact)
+    if norm is not None:
+        return lambda vals: any(norm(v) in values for v in vals) or any(item(vals) for item in others)
+    if not others:
+        return lambda vals: not values.isdisjoint(vals)
+    return lambda vals: not values.isdisjoint(vals) or any(item(vals) for item in others)
 
 
 def _contains(field: F.Field, tok: Token) -> Callable[[tuple], bool]:

@@ -73,7 +73,9 @@ FILTERS = (
     "dhcp.option.domain_name_server", "dhcp.option.request_list_item == 121",
     'dhcp.option.hostname contains "c"', 'dhcp.option.hostname matches "^C[0-9]"',
     'dhcp.option.vendor_class_id ~ "msft|udhcp"', "dhcp.option.renewal_time_value > 100",
-    "dhcp.option.dhcp_max_message_size >= 576", "dhcp.client_id",
+    "dhcp.option.dhcp_max_message_size >= 576", "dhcp.client_id", "dhcp.bootp", "dhcp.option.end",
+    "dhcp.option.length > 20", "dhcp.option.value == 01", "dhcp.option.value contains 63:31",
+    'dhcp.option.user_class.data contains "subopt2"', "dhcp.option.agent_information_option.agent_remote_id",
     # failover options
     "dhcpfo.assignedipaddress == 192.168.100.0/24", "dhcpfo.mclt == 60", "dhcpfo.maxunackedbndupd",
     'dhcpfo.relationshipname contains "fo"', "dhcpfo.receivetimer < 20", "dhcpfo.protocolversion == 1",
