@@ -299,6 +299,20 @@ def _fo_uint(name: str) -> Callable:
     return _fo(lambda m: tuple(int.from_bytes(r, "big") for r in _fo_raw(m, name) if 0 < len(r) <= 4))
 
 
+def _fo_enum(name: str, table: dict[int, str]) -> Callable:
+    """An enumerated option as its ISC 4.x / draft-12 number: a 3.0.x peer's number is read
+    through the name it was decoded to (its server states and reject reasons are numbered
+    differently, failover-wire.md §4)."""
+    by_name = {label: code for code, label in table.items()}
+
+    def get(msg) -> tuple:
+        if not msg.legacy:
+            return tuple(r[0] for r in _fo_raw(msg, name) if len(r) == 1)
+        return tuple(by_name.get(o.value, o.raw[0]) for o in msg.options
+                     if o.name == name and len(o.raw) == 1)
+    return _fo(get)
+
+
 def _fo_text(name: str) -> Callable:
     return _fo(lambda m: tuple(r.decode("utf-8", "replace") for r in _fo_raw(m, name)))
 
@@ -346,8 +360,9 @@ def _failover_fields() -> list[Field]:
         Field("dhcpfo.optionlength", UINT, _fo(lambda m: tuple(len(o.raw) for o in m.options))),
         Field("dhcpfo.assignedipaddress", IPV4, _fo_ip("assigned-ip-address")),
         Field("dhcpfo.bindingstatus", UINT, _fo_uint("binding-status"), _names(BINDING_STATUS)),
-        Field("dhcpfo.serverstatus", UINT, _fo_uint("server-state"), FO_STATE_NAMES),
-        Field("dhcpfo.rejectreason", UINT, _fo_uint("reject-reason"), _names(REJECT_REASONS)),
+        Field("dhcpfo.serverstatus", UINT, _fo_enum("server-state", SERVER_STATES), FO_STATE_NAMES),
+        Field("dhcpfo.rejectreason", UINT, _fo_enum("reject-reason", REJECT_REASONS),
+              _names(REJECT_REASONS)),
         Field("dhcpfo.clientidentifier", BYTES, _fo_bytes("client-identifier"),
               doc="binary, as ISC sends it (tshark: a string)"),
         Field("dhcpfo.clienthardwaretype", UINT,
