@@ -180,6 +180,23 @@ def _user_classes(msg) -> tuple:
     return tuple(out)
 
 
+def _fqdn(part: str) -> Callable:
+    """Option 81 (RFC 4702 §2) as tshark's dhcp.fqdn.*: flags and their bits, RCODEs, the name."""
+    bits = {"s": 0x01, "o": 0x02, "e": 0x04, "n": 0x08}
+
+    def get(msg) -> tuple:
+        raw = _option_raw(msg, 81)
+        if raw is None or len(raw) < 3:
+            return ()
+        if part == "name":
+            value = next((o.value for o in msg.options if o.code == 81), None)
+            return (value["name"],) if isinstance(value, dict) and value.get("name") else ()
+        flags = raw[0]
+        return ({"flags": flags, "mbz": flags >> 4, "rcode1": raw[1], "rcode2": raw[2]}.get(part)
+                if part not in bits else (1 if flags & bits[part] else 0),)
+    return get
+
+
 def _has_end(msg) -> tuple:
     """END (255) closed the options (tshark's dhcp.option.end); plain BOOTP has none."""
     if not msg.has_cookie or any(issue.startswith("missing END option") for issue in msg.issues):
@@ -232,6 +249,7 @@ OPTION_FIELDS = (
     ("default_irc_server", 74, "ip"), ("streettalk_server", 75, "ip"),
     ("streettalk_da_server", 76, "ip"), ("client_system_architecture", 93, "u16s"),
     ("captive_portal", 114, "str"), ("subnet_selection_option", 118, "ip"),
+    ("tftp_server_address", 150, "ip"),
 )
 _SHAPES = {"ip": (IPV4, _opt_ips), "int": (INT, _opt_int), "uint": (UINT, _opt_uint),
            "str": (STRING, _opt_str), "bool": (BOOL, _opt_bool),
@@ -277,6 +295,9 @@ def _dhcp_fields() -> list[Field]:
               doc="no DHCP message type: plain BOOTP"),
         Field("dhcp.client_id", BYTES, _dhcp(_client_id), doc="option 61"),
         Field("dhcp.option.user_class.data", BYTES, _dhcp(_user_classes), doc="option 77"),
+        *(Field(f"dhcp.fqdn.{part}", BOOL if len(part) == 1 else STRING if part == "name" else UINT,
+                _dhcp(_fqdn(part)), doc="option 81")
+          for part in ("flags", "mbz", "s", "o", "e", "n", "rcode1", "rcode2", "name")),
         Field("dhcp.option.agent_information_option.agent_circuit_id", BYTES, _dhcp(_relay_sub(1))),
         Field("dhcp.option.agent_information_option.agent_remote_id", BYTES, _dhcp(_relay_sub(2))),
         *_option_fields(),
