@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         flt = compile_display_filter(args, "dhcpanalyze packets")
     except SystemExit as exc:
         return int(exc.code)
+    if flt is not None and flt.namespaces:
+        print("dhcpanalyze packets: note: " + ", ".join(f"{ns}.*" for ns in sorted(flt.namespaces))
+              + " describe what `report` correlates; to `packets` they are absent fields",
+              file=sys.stderr)
     records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
     if flt is not None:
         records = _filtered(records, flt)

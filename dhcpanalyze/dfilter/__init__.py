@@ -2,8 +2,17 @@
 
     compile_filter("dhcp.option.dhcp == ACK && ip.src == 192.168.100.0/24") -> DisplayFilter
     DisplayFilter.matches(record[, context]) -> bool
-    FilterError: .message, .column (0-based), for every bad input
-    field_names(), complete(text) for a filter bar
+        record: a DhcpRecord, FailoverRecord, TcpEvent or CaptureIssue;
+        context: {"txn": dict, "lease": dict, "finding": [dict, ...]} (report-contract dicts)
+        for the txn.* / lease.* / finding.* fields, which are absent without it;
+        .t0: where frame.time_relative counts from (the first record matched, unless set)
+    DisplayFilter.matches_object("txn" | "lease" | "finding", obj, packet_mask) -> bool
+        (report -Y; see compiled.py and reports/filters.PacketMarks)
+    FilterError: .message, .column (0-based), .length, for every bad input, nothing else raised
+    check(text) -> FilterError | None            red/green as the user types
+    complete(text) -> (column, candidates)       field names, keywords, value names
+    field_names(prefix="") -> [name, ...]
+    caret_lines(text, error) -> tshark's three-line message with a caret
 
 Hand-written tokenizer and recursive-descent parser (lexer.py, parser.py) compiled to closures
 (compiled.py); never eval. Field names are tshark 4.0's (fields.py).

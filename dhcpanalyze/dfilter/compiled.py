@@ -86,7 +86,7 @@ class DisplayFilter:
                 env[i] = leaf.predicate(leaf.field.get(obj))
             elif leaf.field.ns != F.PACKET:
                 env[i] = leaf.predicate(())
-        return self._by_env(env)
+        return self._by_env(env, None)
 
 
 def _context_values(context: Context | None, ns: str, get: Callable[[dict], tuple]) -> tuple:
@@ -98,26 +98,31 @@ def _context_values(context: Context | None, ns: str, get: Callable[[dict], tupl
     return tuple(v for obj in objs for v in get(obj))
 
 
-def _env_leaf(i: int) -> Callable[[list], bool]:
-    return lambda env: env[i]
+def _env_leaf(i: int) -> Callable[[list, None], bool]:
+    return lambda env, _unused: env[i]
 
 
-def _compile(node: Node | None, leaves: list[Callable]) -> Callable:
-    """Closures for the tree; the leaves decide what the closures take (record+context or env).
-    Iterative over and/or chains, so a long `a or b or c ...` does not recurse per term."""
+def _compile(node: Node | None, leaves: list[Callable]) -> Callable[[object, object], bool]:
+    """Closures of two arguments for the tree (record and context, or the leaf results and None).
+    An and/or chain becomes one closure over its operands, so `a or b or c ...` neither recurses
+    per term when compiled nor when run."""
     if node is None:
-        return lambda *args: True
+        return lambda a, b: True
     kind = node[0]
     if kind == "leaf":
         return leaves[node[1]]
     if kind == "not":
         inner = _compile(node[1], leaves)
-        return lambda *args: not inner(*args)
-    parts = _flatten(node, kind)
-    compiled = [_compile(part, leaves) for part in parts]
+        return lambda a, b: not inner(a, b)
+    parts = [_compile(part, leaves) for part in _flatten(node, kind)]
+    if len(parts) == 2:
+        first, second = parts
+        if kind == "and":
+            return lambda a, b: first(a, b) and second(a, b)
+        return lambda a, b: first(a, b) or second(a, b)
     if kind == "and":
-        return lambda *args: all(part(*args) for part in compiled)
-    return lambda *args: any(part(*args) for part in compiled)
+        return lambda a, b: all(part(a, b) for part in parts)
+    return lambda a, b: any(part(a, b) for part in parts)
 
 
 def _flatten(node: Node, kind: str) -> list[Node]:

@@ -170,6 +170,40 @@ def _relay_sub(sub: int) -> Callable:
     return get
 
 
+def _user_classes(msg) -> tuple:
+    """Option 77's instances (RFC 3004 §2: length-prefixed opaque data)."""
+    raw = _option_raw(msg, 77) or b""
+    out, i = [], 0
+    while i < len(raw) and i + 1 + raw[i] <= len(raw) and raw[i]:
+        out.append(raw[i + 1:i + 1 + raw[i]])
+        i += 1 + raw[i]
+    return tuple(out)
+
+
+def _fqdn(part: str) -> Callable:
+    """Option 81 (RFC 4702 §2) as tshark's dhcp.fqdn.*: flags and their bits, RCODEs, the name."""
+    bits = {"s": 0x01, "o": 0x02, "e": 0x04, "n": 0x08}
+
+    def get(msg) -> tuple:
+        raw = _option_raw(msg, 81)
+        if raw is None or len(raw) < 3:
+            return ()
+        if part == "name":
+            value = next((o.value for o in msg.options if o.code == 81), None)
+            return (value["name"],) if isinstance(value, dict) and value.get("name") else ()
+        flags = raw[0]
+        return ({"flags": flags, "mbz": flags >> 4, "rcode1": raw[1], "rcode2": raw[2]}.get(part)
+                if part not in bits else (1 if flags & bits[part] else 0),)
+    return get
+
+
+def _has_end(msg) -> tuple:
+    """END (255) closed the options (tshark's dhcp.option.end); plain BOOTP has none."""
+    if not msg.has_cookie or any(issue.startswith("missing END option") for issue in msg.issues):
+        return ()
+    return (255,)
+
+
 def _secs(msg) -> tuple:
     # tshark shows secs byte-swapped when it looks little-endian (dissectors/dhcp/message.py).
     return (msg.secs_swapped if msg.is_secs_little_endian else msg.secs,)
@@ -215,6 +249,7 @@ OPTION_FIELDS = (
     ("default_irc_server", 74, "ip"), ("streettalk_server", 75, "ip"),
     ("streettalk_da_server", 76, "ip"), ("client_system_architecture", 93, "u16s"),
     ("captive_portal", 114, "str"), ("subnet_selection_option", 118, "ip"),
+    ("tftp_server_address", 150, "ip"),
 )
 _SHAPES = {"ip": (IPV4, _opt_ips), "int": (INT, _opt_int), "uint": (UINT, _opt_uint),
            "str": (STRING, _opt_str), "bool": (BOOL, _opt_bool),
@@ -253,7 +288,16 @@ def _dhcp_fields() -> list[Field]:
         Field("dhcp.cookie", IPV4, _dhcp(lambda m: ("99.130.83.99",) if m.has_cookie else ())),
         Field("dhcp.option.type", UINT, _dhcp(lambda m: tuple(o.code for o in m.options)),
               doc="any option code"),
+        Field("dhcp.option.length", UINT, _dhcp(lambda m: tuple(len(o.raw) for o in m.options))),
+        Field("dhcp.option.value", BYTES, _dhcp(lambda m: tuple(o.raw for o in m.options))),
+        Field("dhcp.option.end", UINT, _dhcp(_has_end)),
+        Field("dhcp.bootp", BOOL, _dhcp(lambda m: () if m.option(53) is not None else (1,)),
+              doc="no DHCP message type: plain BOOTP"),
         Field("dhcp.client_id", BYTES, _dhcp(_client_id), doc="option 61"),
+        Field("dhcp.option.user_class.data", BYTES, _dhcp(_user_classes), doc="option 77"),
+        *(Field(f"dhcp.fqdn.{part}", BOOL if len(part) == 1 else STRING if part == "name" else UINT,
+                _dhcp(_fqdn(part)), doc="option 81")
+          for part in ("flags", "mbz", "s", "o", "e", "n", "rcode1", "rcode2", "name")),
         Field("dhcp.option.agent_information_option.agent_circuit_id", BYTES, _dhcp(_relay_sub(1))),
         Field("dhcp.option.agent_information_option.agent_remote_id", BYTES, _dhcp(_relay_sub(2))),
         *_option_fields(),
@@ -274,6 +318,20 @@ def _fo_raw(msg, name: str) -> tuple:
 
 def _fo_uint(name: str) -> Callable:
     return _fo(lambda m: tuple(int.from_bytes(r, "big") for r in _fo_raw(m, name) if 0 < len(r) <= 4))
+
+
+def _fo_enum(name: str, table: dict[int, str]) -> Callable:
+    """An enumerated option as its ISC 4.x / draft-12 number: a 3.0.x peer's number is read
+    through the name it was decoded to (its server states and reject reasons are numbered
+    differently, failover-wire.md §4)."""
+    by_name = {label: code for code, label in table.items()}
+
+    def get(msg) -> tuple:
+        if not msg.legacy:
+            return tuple(r[0] for r in _fo_raw(msg, name) if len(r) == 1)
+        return tuple(by_name.get(o.value, o.raw[0]) for o in msg.options
+                     if o.name == name and len(o.raw) == 1)
+    return _fo(get)
 
 
 def _fo_text(name: str) -> Callable:
@@ -323,8 +381,9 @@ def _failover_fields() -> list[Field]:
         Field("dhcpfo.optionlength", UINT, _fo(lambda m: tuple(len(o.raw) for o in m.options))),
         Field("dhcpfo.assignedipaddress", IPV4, _fo_ip("assigned-ip-address")),
         Field("dhcpfo.bindingstatus", UINT, _fo_uint("binding-status"), _names(BINDING_STATUS)),
-        Field("dhcpfo.serverstatus", UINT, _fo_uint("server-state"), FO_STATE_NAMES),
-        Field("dhcpfo.rejectreason", UINT, _fo_uint("reject-reason"), _names(REJECT_REASONS)),
+        Field("dhcpfo.serverstatus", UINT, _fo_enum("server-state", SERVER_STATES), FO_STATE_NAMES),
+        Field("dhcpfo.rejectreason", UINT, _fo_enum("reject-reason", REJECT_REASONS),
+              _names(REJECT_REASONS)),
         Field("dhcpfo.clientidentifier", BYTES, _fo_bytes("client-identifier"),
               doc="binary, as ISC sends it (tshark: a string)"),
         Field("dhcpfo.clienthardwaretype", UINT,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-MAX_FILTER_LENGTH = 100_000     # longer text is refused before scanning
+MAX_FILTER_LENGTH = 200_000     # longer text is refused before scanning
 
 
 class FilterError(Exception):
@@ -30,8 +30,9 @@ class Token(NamedTuple):
     width: int      # characters of the source it spans
 
 
-# Longest first, so "==" wins over "=" and ".." is not read as two dots.
-OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "..", "<", ">", "!", "(", ")", "{", "}", ",", "~")
+# Two-character operators are tried first, so "==" wins over "=" and ".." is not two dots.
+OPERATORS_2 = frozenset(("==", "!=", "<=", ">=", "&&", "||", ".."))
+OPERATORS_1 = frozenset("<>!(){},~")
 WORD_EXTRA = frozenset("_.:/-")
 ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a",
            "b": "\b", "f": "\f", "v": "\v"}
@@ -52,7 +53,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch.isalnum() or ch in WORD_EXTRA and not text.startswith("..", i):
             i = _word(text, i, tokens)
         else:
-            op = next((o for o in OPERATORS if text.startswith(o, i)), None)
+            op = text[i:i + 2] if text[i:i + 2] in OPERATORS_2 else ch if ch in OPERATORS_1 else None
             if op is None:
                 raise FilterError(f'"{_printable(ch)}" was unexpected in this context', i)
             tokens.append(Token("op", op, i, len(op)))

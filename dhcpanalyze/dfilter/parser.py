@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from dhcpanalyze.dfilter import fields as F
@@ -164,22 +165,28 @@ class _Parser:
         opening = self.take()
         if not _is(opening, "{"):
             raise self._unexpected(opening, 'a "{" must follow "in"')
-        items: list[Callable[[tuple], bool]] = []
+        exact: set = set()                   # plain values: one set lookup per occurrence
+        others: list[Callable[[tuple], bool]] = []
         while True:
             tok = self.take()
-            if _is(tok, "}") and items:
+            if _is(tok, "}") and (exact or others):
                 break
-            if _is(tok, ",") and items:
+            if _is(tok, ",") and (exact or others):
                 tok = self.take()
             if tok.kind == "end":
                 raise FilterError("Unexpected end of filter expression", tok.column, 1)
-            items.append(self._item(field, tok))
-        return _any_of(items)
+            item = self._item(field, tok)
+            if callable(item):
+                others.append(item)
+            else:
+                exact.add(item)
+        return _any_of(exact, others, _norm(field) if field.ftype in (F.SEVERITY, F.BOOL) else None)
 
-    def _item(self, field: F.Field, tok: Token) -> Callable[[tuple], bool]:
+    def _item(self, field: F.Field, tok: Token) -> object:
+        """A plain value (to look up in a set), or a predicate for a range or a network."""
         low = literals.read(field, tok)
         if not _is(self.peek(), ".."):
-            return _predicate(field, "==", low)
+            return _predicate(field, "==", low) if isinstance(low, literals.Cidr) else low
         dots = self.take()
         high_tok = self.take()
         if isinstance(low, literals.Cidr):
@@ -222,7 +229,10 @@ def _norm(field: F.Field) -> Callable[[object], object]:
     return lambda v: v
 
 
+@lru_cache(maxsize=4096)
 def _ip_or_none(value: object) -> int:
+    """An address occurrence as an int (-1 when it is not one); the same few addresses recur in
+    every packet of a capture, so a small cache saves most of the parsing."""
     try:
         return literals.ip_int(str(value))
     except ValueError:
@@ -237,7 +247,7 @@ def _predicate(field: F.Field, op: str, value: object) -> Callable[[tuple], bool
     norm = _norm(field)
     if isinstance(value, literals.Cidr):
         net, mask = value
-        return lambda vals: any(norm(v) & mask == net for v in vals if norm(v) >= 0)
+        return lambda vals: any(n >= 0 and n & mask == net for n in map(norm, vals))
     if op == "==":
         if field.ftype in (F.SEVERITY, F.BOOL):
             return lambda vals: any(norm(v) == value for v in vals)
@@ -245,7 +255,7 @@ def _predicate(field: F.Field, op: str, value: object) -> Callable[[tuple], bool
     compare = _OPS[op]
     bound = norm(value) if field.ftype == F.IPV4 else value
     if field.ftype in (F.IPV4, F.SEVERITY, F.BOOL):
-        return lambda vals: any(compare(norm(v), bound) for v in vals if norm(v) >= 0)
+        return lambda vals: any(n >= 0 and compare(n, bound) for n in map(norm, vals))
     return lambda vals: any(compare(v, bound) for v in vals)
 
 
@@ -258,8 +268,15 @@ def _range(field: F.Field, low: object, high: object) -> Callable[[tuple], bool]
     return lambda vals: any(low <= norm(v) <= high for v in vals)
 
 
-def _any_of(items: list[Callable[[tuple], bool]]) -> Callable[[tuple], bool]:
-    return lambda vals: any(item(vals) for item in items)
+def _any_of(exact: set, others: list[Callable[[tuple], bool]],
+            norm: Callable[[object], object] | None) -> Callable[[tuple], bool]:
+    """`in {...}`: an occurrence equal to a listed value, or inside a listed range or network."""
+    values = frozenset(exact)
+    if norm is not None:
+        return lambda vals: any(norm(v) in values for v in vals) or any(item(vals) for item in others)
+    if not others:
+        return lambda vals: not values.isdisjoint(vals)
+    return lambda vals: not values.isdisjoint(vals) or any(item(vals) for item in others)
 
 
 def _contains(field: F.Field, tok: Token) -> Callable[[tuple], bool]:

@@ -77,3 +77,10 @@ def test_report_display_filter_combines_with_client_and_since(capsys):
 def test_report_json_names_the_display_filter(capsys):
     code, out, _ = run_cli(capsys, "report", "--format", "json", "-Y", "dhcp", SEED)
     assert code == 0 and json.loads(out)["filters"] == {"display_filter": "dhcp"}
+
+
+def test_packets_notes_that_report_namespaces_are_absent(capsys):
+    code, out, err = run_cli(capsys, "packets", "-Y", "dhcp and !txn.outcome", SEED)
+    assert code == 0 and len(out.splitlines()) == 16
+    assert err == ("dhcpanalyze packets: note: txn.* describe what `report` correlates; "
+                   "to `packets` they are absent fields\n")

@@ -144,3 +144,33 @@ def test_field_names_and_completion():
 
 def test_time_relative_counts_from_the_first_record():
     assert frames(compile_filter("frame.time_relative > 20")) == [42, 43, 46, 47, 48, 49, 50, 51]
+
+
+def test_readme_examples_compile():
+    import re
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"-Y '([^']+)'", readme)
+    assert len(examples) >= 8
+    for text in examples:
+        assert check(text) is None, text
+
+
+def test_isc_30_peers_are_filtered_by_isc_4_numbers():
+    """A 3.0.x peer numbers server states, reject reasons and types 7/9 differently; filters
+    use the ISC 4.x / draft-12 numbers and names whatever the peer's era."""
+    from dhcpanalyze.model import FailoverRecord
+    from dissectors.failover import decode_failover
+    from tests.dissectors.test_failover_decode import message, opt
+
+    def record(raw: bytes) -> FailoverRecord:
+        return FailoverRecord(1, 0.0, "10.0.0.1", 647, "10.0.0.2", 5000, decode_failover(raw, legacy=True))
+
+    state = record(message(10, opt(18, b"\x01") + opt(19, b"\x00")))        # 3.0.x: 1 is partner-down
+    ack = record(message(4, opt(2, bytes(4)) + opt(8, b"\x11")))           # 3.0.x: 17 less-critical
+    updreq = record(message(7))                                            # 3.0.x: 7 is UPDREQ
+    assert compile_filter("dhcpfo.serverstatus == 4").matches(state)
+    assert compile_filter('dhcpfo.serverstatus == "partner-down"').matches(state)
+    assert not compile_filter("dhcpfo.serverstatus == 1").matches(state)
+    assert compile_filter("dhcpfo.rejectreason == 16").matches(ack)
+    assert compile_filter("dhcpfo.type == UPDREQ && dhcpfo.type == 9").matches(updreq)

@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.tshark,
               pytest.mark.skipif(TSHARK is None or MERGECAP is None,
                                  reason="tshark and mergecap are not installed")]
 
-CORPUS_FILES = ("isc-failover/fo-capture2.pcap", "isc-failover/fo-dhcp.pcap", "wireshark/dhcp.pcap",
+CORPUS_FILES = ("suricata-verify/dhcp-eve-extended-option-60/input.pcap", "zeek/dhcp.pcap","isc-failover/fo-capture2.pcap", "isc-failover/fo-dhcp.pcap", "wireshark/dhcp.pcap",
                 "tcpdump/dhcp-rfc4388.pcap", "tcpdump/dhcp-rfc3004.pcap", "tcpdump/dhcp-mud.pcap",
                 "tcpdump/dhcp-option-33.pcap", "tcpdump/dhcp-rfc5859.pcap",
                 "suricata-verify/dhcp-eve-extended/input.pcap",
@@ -73,7 +73,11 @@ FILTERS = (
     "dhcp.option.domain_name_server", "dhcp.option.request_list_item == 121",
     'dhcp.option.hostname contains "c"', 'dhcp.option.hostname matches "^C[0-9]"',
     'dhcp.option.vendor_class_id ~ "msft|udhcp"', "dhcp.option.renewal_time_value > 100",
-    "dhcp.option.dhcp_max_message_size >= 576", "dhcp.client_id",
+    "dhcp.option.dhcp_max_message_size >= 576", "dhcp.client_id", "dhcp.bootp", "dhcp.option.end",
+    "dhcp.option.length > 20", "dhcp.option.value == 01", "dhcp.option.value contains 63:31",
+    'dhcp.option.user_class.data contains "subopt2"', "dhcp.option.agent_information_option.agent_remote_id",
+    'dhcp.fqdn.name == "NicksMacBook"', "dhcp.fqdn.s == 0 && dhcp.fqdn.rcode1 == 0", "dhcp.fqdn.flags",
+    "dhcp.option.tftp_server_address == 192.168.1.11",
     # failover options
     "dhcpfo.assignedipaddress == 192.168.100.0/24", "dhcpfo.mclt == 60", "dhcpfo.maxunackedbndupd",
     'dhcpfo.relationshipname contains "fo"', "dhcpfo.receivetimer < 20", "dhcpfo.protocolversion == 1",
