@@ -21,6 +21,10 @@ STATEMENT = {"max_response_delay": "max-response-delay", "max_unacked_updates": 
              "load_balance_max_seconds": "load balance max seconds", "port": "port",
              "peer_port": "peer port", "mclt": "mclt", "address": "address",
              "peer_address": "peer address"}
+# What dhcpd 4.4.3-P1 logs when the crossing is wrong (the lab's misconfig scenario): a connection
+# from an address that is not the `peer address` is refused by the listener; a connection to a
+# port nobody listens on fails without a word, and the pair just never talks.
+CROSSING_LOG = {"address": "failover: listener: no matching state"}
 # Pair rules on values both peers should share: field -> finding code.
 MATCHING = {"max_response_delay": "config.max-response-delay-mismatch",
             "max_unacked_updates": "config.max-unacked-mismatch",
@@ -130,7 +134,9 @@ def lint_pair(a: Config, b: Config) -> Iterator[dict]:
         yield finding("config.name-mismatch",
                       f"{a.path} names the relationship {pa.name!r}, {b.path} {pb.name!r}",
                       f'use one name on both, e.g. `failover peer "{pa.name}"` in {b.path}',
-                      pb.where, relationship=pa.name)
+                      pb.where, relationship=pa.name, isc_log=[
+                          f"Failover CONNECT from {pa.name}: unknown failover relationship name",
+                          "Connection rejected, invalid failover partner."])
     ra, rb = effective_role(pa), effective_role(pb)
     if ra == rb:
         yield finding("config.same-role", f"both servers are {ra}",
@@ -159,7 +165,7 @@ def _crossing(mine: FailoverPeer, theirs: FailoverPeer, field: str, partner_fiel
     yield finding(code, f"{theirs.where.file} has `{STATEMENT[partner_field]} {expected}` but "
                   f"{mine.where.file} has `{STATEMENT[field]} {value}`",
                   f"write `{STATEMENT[partner_field]} {value};` in {theirs.where.file}", where,
-                  relationship=mine.name)
+                  relationship=mine.name, isc_log=CROSSING_LOG.get(field))
 
 
 def _pools(a: Config, b: Config, name: str) -> Iterator[dict]:

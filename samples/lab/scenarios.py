@@ -11,6 +11,7 @@ import time
 import configs
 import hashing
 from daemons import LabError, wait_for_log
+from misconfig import misconfig
 from rig import Rig
 
 LEAVES_STARTUP = r"(?!startup)\S+"     # dhcpd leaves STARTUP when the peer talks, or after 15 s
@@ -194,4 +195,5 @@ def macs_for_both_servers(scenario: int, count: int) -> list[str]:
     return found
 
 
-SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt}
+SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt,
+             "misconfig": misconfig}
