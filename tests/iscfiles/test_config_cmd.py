@@ -148,3 +148,9 @@ def test_binary_garbage_is_findings_not_a_traceback(capsys, tmp_path):
     path.write_bytes(bytes(range(256)) * 4 + b'"\x1b[31m')
     code, out, err = run(capsys, path)
     assert code == 0 and "\x1b[31m" not in out and "config.syntax" in out
+
+
+def test_every_file_finding_code_is_documented():
+    from dhcpanalyze.iscfiles.findings import CATALOG
+    readme = (SAMPLES.parent / "README.md").read_text()
+    assert [code for code in CATALOG if f"`{code}`" not in readme] == []
