@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from dhcpanalyze.iscfiles import leasecheck
-from dhcpanalyze.iscfiles.conf import Config
+from dhcpanalyze.iscfiles.conf import Config, FailoverPeer
 from dhcpanalyze.iscfiles.findings import finding
 from dhcpanalyze.iscfiles.leases import LeaseFile
 from dhcpanalyze.iscfiles.lint import effective, lint
@@ -64,27 +64,24 @@ class CrossCheck:
 
 def check_relationship(rel: dict, servers: dict[str, Config]) -> Iterator[dict]:
     name = rel.get("relationship")
-    mine = {ip: c for ip, c in servers.items() if ip in (rel.get("peers") or [])}
-    if not mine:
-        return
-    for config in mine.values():
-        if name and config.peer().name != name:
+    mine = {ip: (c, c.peers.get(name) or c.peer()) for ip, c in servers.items()
+            if ip in (rel.get("peers") or [])}
+    for config, peer in mine.values():
+        if name and peer.name != name:
             yield finding("config.wire-name", f"relationship {name!r} on the wire, "
-                          f"{config.peer().name!r} in {config.path}",
+                          f"{peer.name!r} in {config.path}",
                           f'name the peer "{name}" on both servers, or check which file is loaded',
-                          config.peer().where, relationship=name)
-    primary = mine.get(rel.get("primary"))
-    if primary is not None:
-        yield from _primary_values(rel, primary)
+                          peer.where, relationship=name)
+    if rel.get("primary") in mine:
+        yield from _primary_values(rel, *mine[rel["primary"]])
     for key, (field, statement) in PER_SERVER.items():
         for ip, value in (rel.get(key) or {}).items():
             if ip in mine:
-                yield from _compare(rel, mine[ip], field, statement, value, ip)
+                yield from _compare(rel, *mine[ip], field, statement, value, ip)
 
 
-def _primary_values(rel: dict, config: Config) -> Iterator[dict]:
-    peer = config.peer()
-    yield from _compare(rel, config, "mclt", "mclt", rel.get("mclt"), rel.get("primary"))
+def _primary_values(rel: dict, config: Config, peer: FailoverPeer) -> Iterator[dict]:
+    yield from _compare(rel, config, peer, "mclt", "mclt", rel.get("mclt"), rel.get("primary"))
     wire_hba = rel.get("hba")
     if wire_hba and peer.hba is not None and wire_hba != peer.hba.hex():
         shown = f"split {peer.split}" if peer.split is not None else "hba"
@@ -95,9 +92,8 @@ def _primary_values(rel: dict, config: Config) -> Iterator[dict]:
                       server=rel.get("primary"))
 
 
-def _compare(rel: dict, config: Config, field: str, statement: str, wire: object,
-             server: str | None) -> Iterator[dict]:
-    peer = config.peer()
+def _compare(rel: dict, config: Config, peer: FailoverPeer, field: str, statement: str,
+             wire: object, server: str | None) -> Iterator[dict]:
     value = effective(peer, field)
     if wire is None or value is None or wire == value:
         return

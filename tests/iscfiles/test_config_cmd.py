@@ -154,3 +154,15 @@ def test_every_file_finding_code_is_documented():
     from dhcpanalyze.iscfiles.findings import CATALOG
     readme = (SAMPLES.parent / "README.md").read_text()
     assert [code for code in CATALOG if f"`{code}`" not in readme] == []
+
+
+def test_two_relationships_are_paired_by_name(capsys, tmp_path):
+    """A server in two relationships: each is checked against its namesake in the other file."""
+    second = ('failover peer "OTHER" {\n  primary;\n  address 192.168.100.2;\n'
+              '  peer address 192.168.100.7;\n  mclt 60;\n  split 128;\n}\n')
+    primary = tmp_path / "p.conf"
+    primary.write_text(second + PRIMARY.read_text())
+    secondary = edited(tmp_path, SECONDARY, "s.conf", ("max-unacked-updates 10", "max-unacked-updates 20"))
+    found = findings(capsys, primary, secondary)
+    assert [(f["code"], f["relationship"]) for f in found if f["severity"] != "info"] == [
+        ("config.max-unacked-mismatch", "FAILOVER")]
