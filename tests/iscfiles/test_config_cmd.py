@@ -132,6 +132,7 @@ def test_csv_and_jsonl_carry_the_same_findings(capsys, tmp_path):
     _, out, _ = run(capsys, "--format", "jsonl", primary)
     records = [json.loads(x) for x in out.splitlines()]
     assert [r["record"] for r in records] == ["peer", "pool", "finding"]
+    assert {r["schema"] for r in records} == {"dhcpanalyze.config/1"}
 
 
 def test_a_broken_file_gives_positions_and_the_rest_is_still_checked(capsys, tmp_path):
