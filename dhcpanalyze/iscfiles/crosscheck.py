@@ -72,12 +72,38 @@ def check_relationship(rel: dict, servers: dict[str, Config]) -> Iterator[dict]:
                           f"{peer.name!r} in {config.path}",
                           f'name the peer "{name}" on both servers, or check which file is loaded',
                           peer.where, relationship=name)
+    for role in ("primary", "secondary"):
+        config, peer = mine.get(rel.get(role), (None, None))
+        if peer is not None and peer.role is not None and peer.role != role:
+            yield finding("config.wire-mismatch", f"{rel[role]} is the {role} on the wire; "
+                          f"{config.path} makes it {peer.role}",
+                          "check which file each server runs", peer.seen.get("role", peer.where),
+                          relationship=name, server=rel[role])
+    yield from _listening_ports(rel, mine)
     if rel.get("primary") in mine:
         yield from _primary_values(rel, *mine[rel["primary"]])
     for key, (field, statement) in PER_SERVER.items():
         for ip, value in (rel.get(key) or {}).items():
             if ip in mine:
                 yield from _compare(rel, *mine[ip], field, statement, value, ip)
+
+
+def _listening_ports(rel: dict, mine: dict) -> Iterator[dict]:
+    """The server end of each failover connection listens on that server's `port`."""
+    seen: set[tuple[str, int]] = set()
+    for session in rel.get("sessions") or []:
+        for endpoint in session.get("endpoints") or []:
+            ip, _, port = str(endpoint).rpartition(":")
+            if ip != session.get("client") and ip in mine and port.isdigit():
+                seen.add((ip, int(port)))
+    for ip, port in sorted(seen):
+        config, peer = mine[ip]
+        expected = effective(peer, "port")
+        if expected != port:
+            yield finding("config.wire-mismatch", f"{ip} accepted the failover connection on port "
+                          f"{port}; {config.path} has port {expected}",
+                          "check which file the server runs", peer.seen.get("port", peer.where),
+                          relationship=rel.get("relationship"), server=ip)
 
 
 def _primary_values(rel: dict, config: Config, peer: FailoverPeer) -> Iterator[dict]:
