@@ -53,6 +53,7 @@ class FailoverPeer:
     max_balance: int | None = None
     min_balance: int | None = None
     seen: dict[str, Where] = field(default_factory=dict)    # field name -> where it is written
+    end: Where | None = None                # the closing brace (where dhcpd reports what is missing)
 
 
 @dataclass
@@ -144,7 +145,7 @@ class _Reader:
         self.peer_declaration(st, name)
 
     def peer_declaration(self, st: Statement, name: str) -> None:
-        peer = FailoverPeer(name, st.where)
+        peer = FailoverPeer(name, st.where, end=st.close)
         for inner in st.block or []:
             self.peer_statement(peer, inner)
         if name in self.config.peers:

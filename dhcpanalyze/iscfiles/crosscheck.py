@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from dhcpanalyze.iscfiles import leasecheck
-from dhcpanalyze.iscfiles.conf import Config
+from dhcpanalyze.iscfiles.conf import Config, FailoverPeer
 from dhcpanalyze.iscfiles.findings import finding
 from dhcpanalyze.iscfiles.leases import LeaseFile
 from dhcpanalyze.iscfiles.lint import effective, lint
@@ -64,27 +64,50 @@ class CrossCheck:
 
 def check_relationship(rel: dict, servers: dict[str, Config]) -> Iterator[dict]:
     name = rel.get("relationship")
-    mine = {ip: c for ip, c in servers.items() if ip in (rel.get("peers") or [])}
-    if not mine:
-        return
-    for config in mine.values():
-        if name and config.peer().name != name:
+    mine = {ip: (c, c.peers.get(name) or c.peer()) for ip, c in servers.items()
+            if ip in (rel.get("peers") or [])}
+    for config, peer in mine.values():
+        if name and peer.name != name:
             yield finding("config.wire-name", f"relationship {name!r} on the wire, "
-                          f"{config.peer().name!r} in {config.path}",
+                          f"{peer.name!r} in {config.path}",
                           f'name the peer "{name}" on both servers, or check which file is loaded',
-                          config.peer().where, relationship=name)
-    primary = mine.get(rel.get("primary"))
-    if primary is not None:
-        yield from _primary_values(rel, primary)
+                          peer.where, relationship=name)
+    for role in ("primary", "secondary"):
+        config, peer = mine.get(rel.get(role), (None, None))
+        if peer is not None and peer.role is not None and peer.role != role:
+            yield finding("config.wire-mismatch", f"{rel[role]} is the {role} on the wire; "
+                          f"{config.path} makes it {peer.role}",
+                          "check which file each server runs", peer.seen.get("role", peer.where),
+                          relationship=name, server=rel[role])
+    yield from _listening_ports(rel, mine)
+    if rel.get("primary") in mine:
+        yield from _primary_values(rel, *mine[rel["primary"]])
     for key, (field, statement) in PER_SERVER.items():
         for ip, value in (rel.get(key) or {}).items():
             if ip in mine:
-                yield from _compare(rel, mine[ip], field, statement, value, ip)
+                yield from _compare(rel, *mine[ip], field, statement, value, ip)
 
 
-def _primary_values(rel: dict, config: Config) -> Iterator[dict]:
-    peer = config.peer()
-    yield from _compare(rel, config, "mclt", "mclt", rel.get("mclt"), rel.get("primary"))
+def _listening_ports(rel: dict, mine: dict) -> Iterator[dict]:
+    """The server end of each failover connection listens on that server's `port`."""
+    seen: set[tuple[str, int]] = set()
+    for session in rel.get("sessions") or []:
+        for endpoint in session.get("endpoints") or []:
+            ip, _, port = str(endpoint).rpartition(":")
+            if ip != session.get("client") and ip in mine and port.isdigit():
+                seen.add((ip, int(port)))
+    for ip, port in sorted(seen):
+        config, peer = mine[ip]
+        expected = effective(peer, "port")
+        if expected != port:
+            yield finding("config.wire-mismatch", f"{ip} accepted the failover connection on port "
+                          f"{port}; {config.path} has port {expected}",
+                          "check which file the server runs", peer.seen.get("port", peer.where),
+                          relationship=rel.get("relationship"), server=ip)
+
+
+def _primary_values(rel: dict, config: Config, peer: FailoverPeer) -> Iterator[dict]:
+    yield from _compare(rel, config, peer, "mclt", "mclt", rel.get("mclt"), rel.get("primary"))
     wire_hba = rel.get("hba")
     if wire_hba and peer.hba is not None and wire_hba != peer.hba.hex():
         shown = f"split {peer.split}" if peer.split is not None else "hba"
@@ -95,9 +118,8 @@ def _primary_values(rel: dict, config: Config) -> Iterator[dict]:
                       server=rel.get("primary"))
 
 
-def _compare(rel: dict, config: Config, field: str, statement: str, wire: object,
-             server: str | None) -> Iterator[dict]:
-    peer = config.peer()
+def _compare(rel: dict, config: Config, peer: FailoverPeer, field: str, statement: str,
+             wire: object, server: str | None) -> Iterator[dict]:
     value = effective(peer, field)
     if wire is None or value is None or wire == value:
         return

@@ -24,7 +24,7 @@ MAX_LEASES = 1_000_000      # distinct addresses kept (a /12 of leases); further
 MAX_STATES = 100_000        # state blocks kept (one per state change of either peer)
 
 
-@dataclass
+@dataclass(slots=True)
 class Lease:
     """The last block written for one address; None = not in that block."""
 
@@ -56,7 +56,7 @@ class Lease:
                 "tstp": _number(self.tstp), "tsfp": _number(self.tsfp), "blocks": self.blocks}
 
 
-@dataclass
+@dataclass(slots=True)
 class StateBlock:
     """One `failover peer "X" state { my state S at T; partner state S at T; mclt N; }`."""
 

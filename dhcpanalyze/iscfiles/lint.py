@@ -21,6 +21,10 @@ STATEMENT = {"max_response_delay": "max-response-delay", "max_unacked_updates": 
              "load_balance_max_seconds": "load balance max seconds", "port": "port",
              "peer_port": "peer port", "mclt": "mclt", "address": "address",
              "peer_address": "peer address"}
+# What dhcpd 4.4.3-P1 logs when the crossing is wrong (the lab's misconfig scenario): a connection
+# from an address that is not the `peer address` is refused by the listener; a connection to a
+# port nobody listens on fails without a word, and the pair just never talks.
+CROSSING_LOG = {"address": "failover: listener: no matching state"}
 # Pair rules on values both peers should share: field -> finding code.
 MATCHING = {"max_response_delay": "config.max-response-delay-mismatch",
             "max_unacked_updates": "config.max-unacked-mismatch",
@@ -123,14 +127,24 @@ def lint_pools(config: Config) -> Iterator[dict]:
 
 
 def lint_pair(a: Config, b: Config) -> Iterator[dict]:
-    pa, pb = a.peer(), b.peer()
-    if pa is None or pb is None:
-        return
+    """The relationships both files declare, by name; files without a common name: their first
+    declarations, as one mistyped relationship."""
+    common = [name for name in a.peers if name in b.peers]
+    if common:
+        for name in common:
+            yield from _lint_peers(a, b, a.peers[name], b.peers[name])
+    elif a.peer() is not None and b.peer() is not None:
+        yield from _lint_peers(a, b, a.peer(), b.peer())
+
+
+def _lint_peers(a: Config, b: Config, pa: FailoverPeer, pb: FailoverPeer) -> Iterator[dict]:
     if pa.name != pb.name:
         yield finding("config.name-mismatch",
                       f"{a.path} names the relationship {pa.name!r}, {b.path} {pb.name!r}",
                       f'use one name on both, e.g. `failover peer "{pa.name}"` in {b.path}',
-                      pb.where, relationship=pa.name)
+                      pb.where, relationship=pa.name, isc_log=[
+                          f"Failover CONNECT from {pa.name}: unknown failover relationship name",
+                          "Connection rejected, invalid failover partner."])
     ra, rb = effective_role(pa), effective_role(pb)
     if ra == rb:
         yield finding("config.same-role", f"both servers are {ra}",
@@ -146,7 +160,7 @@ def lint_pair(a: Config, b: Config) -> Iterator[dict]:
             yield finding(code, f"{STATEMENT[field]}: {va} on {a.path}, {vb} on {b.path}",
                           f"set `{STATEMENT[field]} {va};` on both", pb.seen.get(field, pb.where),
                           relationship=pa.name)
-    yield from _pools(a, b, pa.name)
+    yield from _pools(a, b, pa, pb)
 
 
 def _crossing(mine: FailoverPeer, theirs: FailoverPeer, field: str, partner_field: str,
@@ -159,24 +173,24 @@ def _crossing(mine: FailoverPeer, theirs: FailoverPeer, field: str, partner_fiel
     yield finding(code, f"{theirs.where.file} has `{STATEMENT[partner_field]} {expected}` but "
                   f"{mine.where.file} has `{STATEMENT[field]} {value}`",
                   f"write `{STATEMENT[partner_field]} {value};` in {theirs.where.file}", where,
-                  relationship=mine.name)
+                  relationship=mine.name, isc_log=CROSSING_LOG.get(field))
 
 
-def _pools(a: Config, b: Config, name: str) -> Iterator[dict]:
-    ranges_a, ranges_b = _failover_ranges(a), _failover_ranges(b)
+def _pools(a: Config, b: Config, pa: FailoverPeer, pb: FailoverPeer) -> Iterator[dict]:
+    ranges_a, ranges_b = _failover_ranges(a, pa.name), _failover_ranges(b, pb.name)
     if ranges_a != ranges_b:
         only_a = sorted(ranges_a - ranges_b)
         only_b = sorted(ranges_b - ranges_a)
         parts = ([f"only in {a.path}: {_pairs(only_a)}"] if only_a else []) + (
             [f"only in {b.path}: {_pairs(only_b)}"] if only_b else [])
-        where = next((p.where for p in b.pools if p.ranges), b.peer().where)
+        where = next((p.where for p in b.pools if p.ranges and p.peer == pb.name), pb.where)
         yield finding("config.pool-mismatch", "failover ranges differ; " + "; ".join(parts),
                       "give both servers the same failover pools and ranges", where,
-                      relationship=name)
+                      relationship=pa.name)
 
 
-def _failover_ranges(config: Config) -> set[tuple[str, str]]:
-    return {(r.first, r.last) for p in config.pools if p.peer for r in p.ranges}
+def _failover_ranges(config: Config, name: str) -> set[tuple[str, str]]:
+    return {(r.first, r.last) for p in config.pools if p.peer == name for r in p.ranges}
 
 
 def _ranges(pool) -> str:

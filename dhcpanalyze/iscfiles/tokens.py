@@ -10,22 +10,24 @@ and tokenizing goes on, so one bad line does not hide the rest of the file.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 MAX_FILE_BYTES = 64 * 1024 * 1024   # a dhcpd.leases of ~300k blocks; beyond it the file is cut
 MAX_INCLUDE_DEPTH = 8               # ISC has no limit; a deeper nest is surely a loop or a mistake
 MAX_TOKENS = 20_000_000             # all files together (a 64 MiB leases file has ~12M)
 MAX_STRING = 4096                   # longest quoted string kept (ISC's token buffer is 1500)
-PUNCT = "{};,"
-WORD_END = frozenset(" \t\r\n\f\v{};,\"#")
-ESCAPES = {"t": "\t", "r": "\r", "n": "\n", "b": "\b", "\\": "\\", '"': '"'}
+ESCAPES = {"t": "\t", "r": "\r", "n": "\n", "b": "\b"}
+# One line's tokens: blanks, a comment, punctuation, a string (closed or not), a word.
+TOKEN = re.compile(r'[ \t\r\f\v]+|#.*|([{};,])|"((?:[^"\\\r\n]|\\.)*)("?)|([^\s{};,"#]+)')
+ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))")
 
 WORD, STRING, PUNCTUATION = "word", "string", "punct"
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(NamedTuple):
     """Where something is written: file path, 1-based line and column."""
 
     file: str
@@ -36,8 +38,7 @@ class Where:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str       # WORD, STRING or PUNCTUATION
     text: str       # a string's text without its quotes, escapes resolved
     where: Where
@@ -63,18 +64,30 @@ class Source:
         self.problems.append(Problem(where, message))
 
 
-def read_text(path: str, source: Source, where: Where | None) -> str | None:
-    """The file's text (bytes beyond MAX_FILE_BYTES dropped with a problem), or None if unreadable."""
+def read_lines(path: str, source: Source, where: Where | None) -> Iterator[str] | None:
+    """The file's lines, read as they are needed (bytes beyond MAX_FILE_BYTES are dropped with a
+    problem); None, with a problem, if it cannot be opened."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+        f = open(path, "rb")
     except OSError as exc:
         source.problem(where or Where(path, 0, 0), f"cannot read {path}: {exc.strerror or exc}")
         return None
-    if len(data) > MAX_FILE_BYTES:
-        data = data[:MAX_FILE_BYTES]
-        source.problem(Where(path, 0, 0), f"file larger than {MAX_FILE_BYTES} bytes; the rest is not read")
-    return data.decode("utf-8", "surrogateescape")
+    return _lines(f, path, source)
+
+
+def _lines(f, path: str, source: Source) -> Iterator[str]:
+    with f:
+        size = 0
+        try:
+            for raw in f:
+                size += len(raw)
+                if size > MAX_FILE_BYTES:
+                    source.problem(Where(path, 0, 0), f"file larger than {MAX_FILE_BYTES} "
+                                   "bytes; the rest is not read")
+                    return
+                yield raw.decode("utf-8", "surrogateescape")
+        except OSError as exc:          # a directory, or an I/O error half-way
+            source.problem(Where(path, 0, 0), f"cannot read {path}: {exc.strerror or exc}")
 
 
 def tokenize_file(path: str, source: Source) -> Iterator[Token]:
@@ -92,111 +105,68 @@ def _file_tokens(path: str, source: Source, stack: tuple[str, ...],
         source.problem(where or Where(path, 0, 0),
                        f"includes nested deeper than {MAX_INCLUDE_DEPTH}: {path} not read")
         return
-    text = read_text(path, source, where)
-    if text is None:
+    lines = read_lines(path, source, where)
+    if lines is None:
         return
     source.files.append(path)
-    yield from _with_includes(tokenize(text, path, source), path, source, (*stack, real))
+    yield from _with_includes(tokenize(lines, path, source), path, source, (*stack, real))
 
 
 def _with_includes(tokens: Iterator[Token], path: str, source: Source,
                    stack: tuple[str, ...]) -> Iterator[Token]:
     """`include "file";` replaced by the tokens of that file (relative to the including file)."""
-    pending: list[Token] = []
+    tokens = iter(tokens)
     for token in tokens:
-        pending.append(token)
-        if pending[0].kind != WORD or pending[0].text != "include":
-            yield from pending
-            pending.clear()
-        elif len(pending) == 3:
-            name, semi = pending[1], pending[2]
-            if name.kind != STRING or semi.text != ";" or semi.kind != PUNCTUATION:
-                source.problem(pending[0].where, 'expecting include "file";')
+        if token.text != "include" or token.kind != WORD:
+            yield token
+            continue
+        name, semi = next(tokens, None), next(tokens, None)
+        if name is None or semi is None or name.kind != STRING or semi != (
+                PUNCTUATION, ";", semi.where):
+            source.problem(token.where, 'expecting include "file";')
+            yield from (t for t in (name, semi) if t is not None)
+            continue
+        target = name.text if os.path.isabs(name.text) else os.path.join(
+            os.path.dirname(path), name.text)
+        yield from _file_tokens(target, source, stack, name.where)
+
+
+def tokenize(text: str | Iterable[str], path: str, source: Source) -> Iterator[Token]:
+    """The tokens of one file's text (or its lines); problems go to `source`. No token spans a
+    line."""
+    lines = text.split("\n") if isinstance(text, str) else text
+    for number, line in enumerate(lines, 1):
+        for m in TOKEN.finditer(line):
+            punct, string, closed, word = m.groups()
+            if punct is None and string is None and word is None:
+                continue                            # blanks and comments
+            if source.tokens >= MAX_TOKENS:
+                source.problem(Where(path, number, m.start() + 1),
+                               f"more than {MAX_TOKENS} tokens; the rest is not read")
+                return
+            source.tokens += 1
+            where = Where(path, number, m.start() + 1)
+            if word is not None:
+                yield Token(WORD, word, where)
+            elif punct is not None:
+                yield Token(PUNCTUATION, punct, where)
             else:
-                target = name.text if os.path.isabs(name.text) else os.path.join(
-                    os.path.dirname(path), name.text)
-                yield from _file_tokens(target, source, stack, name.where)
-            pending.clear()
-    yield from pending
+                yield Token(STRING, unescape(string)[:MAX_STRING], where)
+                if not closed:      # ends the statement, so the lines after it are still read
+                    source.problem(where, "unterminated string")
+                    yield Token(PUNCTUATION, ";", where)
 
 
-def tokenize(text: str, path: str, source: Source) -> Iterator[Token]:
-    """The tokens of one file's text; problems go to `source`."""
-    i, line, line_start, end = 0, 1, 0, len(text)
-    while i < end:
-        ch = text[i]
-        if ch == "\n":
-            line, line_start, i = line + 1, i + 1, i + 1
-            continue
-        if ch in " \t\r\f\v":
-            i += 1
-            continue
-        if ch == "#":
-            newline = text.find("\n", i)
-            i = end if newline < 0 else newline
-            continue
-        if source.tokens >= MAX_TOKENS:
-            source.problem(Where(path, line, i - line_start + 1),
-                           f"more than {MAX_TOKENS} tokens; the rest is not read")
-            return
-        source.tokens += 1
-        where = Where(path, line, i - line_start + 1)
-        if ch in PUNCT:
-            yield Token(PUNCTUATION, ch, where)
-            i += 1
-        elif ch == '"':
-            value, i, closed = _string(text, i + 1, where, source)
-            yield Token(STRING, value, where)
-            if not closed:      # ends the statement, so the lines after it are still read
-                yield Token(PUNCTUATION, ";", where)
-        else:
-            j = i + 1
-            while j < end and text[j] not in WORD_END:
-                j += 1
-            yield Token(WORD, text[i:j], where)
-            i = j
+def unescape(text: str) -> str:
+    """C escapes as conflex.c reads them: \\t \\r \\n \\b, octal \\ooo, hex \\xHH; any other
+    escaped character stands for itself."""
+    return ESCAPE.sub(_escape, text) if "\\" in text else text
 
 
-def _string(text: str, i: int, where: Where, source: Source) -> tuple[str, int, bool]:
-    """A quoted string from just after its opening quote: (value, next index, closed).
-
-    Escapes as conflex.c reads them: \\t \\r \\n \\b \\\\ \\", octal \\ooo and hex \\xHH; any other
-    escaped character stands for itself. An unterminated string ends at the end of its line.
-    """
-    out: list[str] = []
-    end = len(text)
-    while i < end:
-        ch = text[i]
-        if ch == '"':
-            return "".join(out)[:MAX_STRING], i + 1, True
-        if ch == "\n":
-            break
-        if ch == "\\" and i + 1 < end:
-            value, i = _escape(text, i + 1)
-            out.append(value)
-            continue
-        out.append(ch)
-        i += 1
-    source.problem(where, "unterminated string")
-    return "".join(out)[:MAX_STRING], i, False
-
-
-def _escape(text: str, i: int) -> tuple[str, int]:
-    ch = text[i]
-    if ch in ESCAPES:
-        return ESCAPES[ch], i + 1
-    if ch in "01234567":
-        digits = _run(text, i, "01234567", 3)
-        return chr(int(digits, 8) & 0xFF), i + len(digits)
-    if ch == "x":
-        digits = _run(text, i + 1, "0123456789abcdefABCDEF", 2)
-        if digits:
-            return chr(int(digits, 16)), i + 1 + len(digits)
-    return ch, i + 1
-
-
-def _run(text: str, i: int, allowed: str, limit: int) -> str:
-    j = i
-    while j < len(text) and j - i < limit and text[j] in allowed:
-        j += 1
-    return text[i:j]
+def _escape(m: re.Match) -> str:
+    octal, hexa, other = m.groups()
+    if octal is not None:
+        return chr(int(octal, 8) & 0xFF)
+    if hexa is not None:
+        return chr(int(hexa, 16))
+    return ESCAPES.get(other, other)

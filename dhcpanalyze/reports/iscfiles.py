@@ -42,7 +42,7 @@ def lines(args: argparse.Namespace, schema: str, events: Iterable[Event],
           out: TextIO) -> Iterator[str]:
     """The output lines for args.format."""
     if args.format == "jsonl":
-        return render_jsonl(events)
+        return render_jsonl(events, schema=schema)
     if args.format == "csv":
         return render_csv(events, args.csv_table)
     if args.format == "json":

@@ -30,7 +30,8 @@ CANNOT_RUN = 4
 # program -> Debian package that provides it
 PROGRAMS = {"ip": "iproute2", "dhcpd": "isc-dhcp-server", "dhcp-lease-list": "isc-dhcp-server",
             "dhclient": "isc-dhcp-client", "tcpdump": "tcpdump"}
-SCENARIO_PROGRAMS = {"relay": {"dhcrelay": "isc-dhcp-relay"}, "skew": {"faketime": "faketime"}}
+SCENARIO_PROGRAMS = {"relay": {"dhcrelay": "isc-dhcp-relay"}, "skew": {"faketime": "faketime"},
+                     "misconfig": {"faketime": "faketime"}}
 CONFINED = ("/usr/sbin/dhcpd", "/{,usr/}sbin/dhclient", "/usr/sbin/dhcrelay", "/usr/bin/tcpdump")
 
 

@@ -12,6 +12,7 @@ import time
 import configs
 import hashing
 from daemons import LabError, wait_for_log
+from misconfig import misconfig
 from rig import Rig
 
 LEAVES_STARTUP = r"(?!startup)\S+"     # dhcpd leaves STARTUP when the peer talks, or after 15 s
@@ -296,4 +297,4 @@ def macs_for_both_servers(scenario: int, count: int) -> list[str]:
 
 SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt,
              "resync": resync, "silent": silent, "smallskew": smallskew, "renew": renew,
-             "gone": gone}
+             "gone": gone, "misconfig": misconfig}

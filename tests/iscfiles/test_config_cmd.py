@@ -57,10 +57,12 @@ BROKEN = {
                                 "primary failover server must have hba or split."),
     "mclt 0 on the primary": ("p", ("mclt 60;", "mclt 0;"), "config.primary-needs-mclt", 9,
                               "primary failover server must have mclt."),
-    "mismatched names": ("s", ('"FAILOVER" {', '"FAILOVER-2" {'), "config.name-mismatch", 9, None),
+    "mismatched names": ("s", ('"FAILOVER" {', '"FAILOVER-2" {'), "config.name-mismatch", 9,
+                         ["Failover CONNECT from FAILOVER: unknown failover relationship name",
+                          "Connection rejected, invalid failover partner."]),
     "crossed ports": ("s", ("  peer port 647;", "  peer port 648;"), "config.port-mismatch", 14, None),
     "wrong peer address": ("p", ("peer address 192.168.100.3", "peer address 192.168.100.4"),
-                           "config.address-mismatch", 13, None),
+                           "config.address-mismatch", 13, "failover: listener: no matching state"),
     "two primaries": ("s", ("  secondary;\n", "  primary;\n  mclt 60;\n  split 128;\n"),
                       "config.same-role", 10, None),
     "max-response-delay differs": ("s", ("max-response-delay 10", "max-response-delay 30"),
@@ -130,6 +132,7 @@ def test_csv_and_jsonl_carry_the_same_findings(capsys, tmp_path):
     _, out, _ = run(capsys, "--format", "jsonl", primary)
     records = [json.loads(x) for x in out.splitlines()]
     assert [r["record"] for r in records] == ["peer", "pool", "finding"]
+    assert {r["schema"] for r in records} == {"dhcpanalyze.config/1"}
 
 
 def test_a_broken_file_gives_positions_and_the_rest_is_still_checked(capsys, tmp_path):
@@ -146,3 +149,21 @@ def test_binary_garbage_is_findings_not_a_traceback(capsys, tmp_path):
     path.write_bytes(bytes(range(256)) * 4 + b'"\x1b[31m')
     code, out, err = run(capsys, path)
     assert code == 0 and "\x1b[31m" not in out and "config.syntax" in out
+
+
+def test_every_file_finding_code_is_documented():
+    from dhcpanalyze.iscfiles.findings import CATALOG
+    readme = (SAMPLES.parent / "README.md").read_text()
+    assert [code for code in CATALOG if f"`{code}`" not in readme] == []
+
+
+def test_two_relationships_are_paired_by_name(capsys, tmp_path):
+    """A server in two relationships: each is checked against its namesake in the other file."""
+    second = ('failover peer "OTHER" {\n  primary;\n  address 192.168.100.2;\n'
+              '  peer address 192.168.100.7;\n  mclt 60;\n  split 128;\n}\n')
+    primary = tmp_path / "p.conf"
+    primary.write_text(second + PRIMARY.read_text())
+    secondary = edited(tmp_path, SECONDARY, "s.conf", ("max-unacked-updates 10", "max-unacked-updates 20"))
+    found = findings(capsys, primary, secondary)
+    assert [(f["code"], f["relationship"]) for f in found if f["severity"] != "info"] == [
+        ("config.max-unacked-mismatch", "FAILOVER")]

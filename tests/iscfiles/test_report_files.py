@@ -216,3 +216,22 @@ def test_leases_command_finds_one_address_active_for_two_clients(capsys, tmp_pat
 def _line_of(path: Path, text: str) -> int:
     """The line of the last block that starts with `text` (the one that counts)."""
     return max(n for n, line in enumerate(path.read_text().splitlines(), 1) if line == text)
+
+
+def test_roles_and_listening_port_against_the_wire(capsys, tmp_path):
+    f = files("seed")
+    # the files swapped: each server's address names the other's file
+    found = file_findings(capsys, f["pcap"], "--config", f["sc"], "--config", f["pc"])
+    roles = {(x["server"], x["line"]) for x in found
+             if x["code"] == "config.wire-mismatch" and "on the wire;" in x["message"]
+             and " makes it " in x["message"]}
+    assert roles == set()       # each file names its own address: the roles still agree
+    secondary = edited(tmp_path, f["sc"], (r"^  port 647;", "  port 520;"))
+    found = file_findings(capsys, f["pcap"], "--config", f["pc"], "--config", secondary)
+    ports = [x for x in found if x["code"] == "config.wire-mismatch" and "port" in x["message"]]
+    assert [(x["server"], x["line"]) for x in ports] == [(SECONDARY, 12)]
+    primary = edited(tmp_path, f["pc"], (r"^  primary;", "  secondary;"), (r"^  split 128;\n", ""),
+                     (r"^  mclt 60;\n", ""))
+    found = file_findings(capsys, f["pcap"], "--config", primary, "--config", f["sc"])
+    assert ("config.wire-mismatch", PRIMARY, 10) in {
+        (x["code"], x["server"], x["line"]) for x in found if "makes it secondary" in x["message"]}

@@ -43,10 +43,16 @@ def test_comments_run_to_the_end_of_the_line():
     assert [t[1] for t in found] == ["a", ";", "d", ";"]
 
 
-def test_unterminated_string_is_a_problem_and_the_next_line_still_reads():
+def test_unterminated_string_is_a_problem_and_the_next_line_still_reads(tmp_path):
     found, problems = toks('client-hostname "c1;\nbinding state active;')
     assert problems == ['1:17 unterminated string']
+    assert found[1][1] == "c1;" and found[2][1] == ";"
     assert [t[1] for t in found if t[2] == 2] == ["binding", "state", "active", ";"]
+    path = tmp_path / "f"                   # read from a file, line by line: the same tokens
+    path.write_bytes(b'client-hostname "c1;\r\nbinding state active;\n')
+    source = Source()
+    assert [t.text for t in tokenize_file(str(path), source)] == [
+        "client-hostname", "c1;", ";", "binding", "state", "active", ";"]
 
 
 def test_statements_nest_and_report_unbalanced_braces():
@@ -93,7 +99,7 @@ def test_a_file_beyond_the_size_bound_is_cut_with_a_problem(tmp_path, monkeypatc
     path = tmp_path / "big.conf"
     path.write_text("a;\n" * 30)
     source = Source()
-    assert len(list(tokenize_file(str(path), source))) == 14     # 20 bytes hold 7 of the 30 "a;" lines
+    assert len(list(tokenize_file(str(path), source))) == 12     # 20 bytes hold 6 whole "a;" lines
     assert "larger than 20 bytes" in source.problems[0].message
 
 
@@ -102,3 +108,23 @@ def test_a_file_beyond_the_size_bound_is_cut_with_a_problem(tmp_path, monkeypatc
 def test_any_text_reads_without_raising(text):
     source = Source()
     list(statements(tokenize(text, "f", source), source))
+
+
+WORDS = st.sampled_from(['failover', 'peer', '"FO"', 'state', '{', '}', ';', 'lease', '10.0.0.1',
+                         'primary', 'secondary', 'split', '300', 'hba', 'ff:00', 'mclt', 'my',
+                         'at', '6', '2026/11/28', '10:12:56', 'pool', 'range', 'subnet',
+                         'netmask', 'include', '"x"', 'epoch', 'never', '\n', '#', '"', '\\'])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, max_size=60), st.binary(max_size=40))
+def test_any_file_reads_and_lints_without_raising(tmp_path_factory, words, junk):
+    from dhcpanalyze.iscfiles.conf import read_config
+    from dhcpanalyze.iscfiles.leases import read_leases
+    from dhcpanalyze.iscfiles.lint import lint
+    path = tmp_path_factory.mktemp("h") / "f"
+    path.write_bytes(" ".join(words).encode() + junk)
+    configs = [read_config(str(path)), read_config(str(path))]
+    findings = list(lint(configs))
+    assert all(f["code"].startswith("config.") for f in findings)
+    read_leases(str(path))
