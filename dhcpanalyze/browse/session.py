@@ -1,0 +1,324 @@
+"""A browsing session: the source, the decoder, the engine and the indexes the TUI queries.
+
+No Textual here. The loader feeds records in batches (`feed`), passes idle ticks to the engine
+(`tick`, for a live source between packets) and ends with `finish`; any thread may query at any
+time (a lock keeps a batch and a query apart). Rows are one-line summaries; details, hex and the
+ladder's messages are decoded again from the file when looked at.
+
+    session = Session(["x.pcap"])
+    for progress in load(session, file_source(session, ["x.pcap"])):
+        ...                                   # the app redraws at most ~10 times a second
+    session.rows(0, 40); session.detail(row); session.ladder([txn])
+"""
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dhcpanalyze.decode import Decoder, DecodeOptions
+from dhcpanalyze.engine import Engine, EngineSettings
+from dhcpanalyze.engine.findings import SEVERITY_RANK, Finding
+from dhcpanalyze.engine.relationship import Relationship
+from dhcpanalyze.engine.transactions import Transaction
+from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, Record, TcpEvent
+
+from .foindex import FailoverIndex, FoMessage
+from .framestore import FrameStore
+from .rows import PacketRows
+from .search import RowFilter, compile_text
+
+MAX_TRANSACTIONS = 1_000_000        # kept for the Transactions screen (the oldest go first)
+MAX_FINDINGS = 200_000
+
+
+@dataclass(slots=True)
+class Counts:
+    records: int = 0
+    frames_read: int = 0
+    transactions: int = 0
+    findings: int = 0
+    issues: list[str] = field(default_factory=list)
+    done: bool = False
+
+
+class Session:
+    def __init__(self, sources: list[str], decode: DecodeOptions | None = None,
+                 settings: EngineSettings | None = None) -> None:
+        self.sources = list(sources)
+        self.decode = decode or DecodeOptions()
+        self.engine = Engine(settings)
+        self.store = FrameStore()
+        self.rows_ = PacketRows()
+        self.fo = FailoverIndex()
+        self.transactions: list[Transaction] = []
+        self.findings: list[Finding] = []
+        self.txn_of_frame: dict[int, int] = {}
+        self.txns_of_client: dict[str, list[int]] = {}
+        self.counts = Counts()
+        self.filter: RowFilter | None = None
+        self.view: array | None = None          # row numbers passing the filter; None: all
+        self.lock = threading.RLock()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def feed(self, records: Iterable[Record]) -> None:
+        """One batch of records, in capture order."""
+        with self.lock:
+            for record in records:
+                self._add(record)
+                for out in self.engine.feed(record):
+                    self._output(out)
+
+    def _add(self, record: Record) -> None:
+        row = self.rows_.add(record)
+        self.counts.records += 1
+        if type(record) is FailoverRecord:
+            self.fo.add(record)
+        elif type(record) is TcpEvent:
+            self.fo.tcp.append(record)
+        elif type(record) is CaptureIssue:
+            self.counts.issues.append(record.message)
+        flt = self.filter
+        if flt is not None and self._passes(flt, row, record):
+            self.view.append(row)
+
+    def tick(self, now: float) -> None:
+        """Time passed without packets (live capture): let the engine close what timed out."""
+        with self.lock:
+            for out in self.engine.expire(now):
+                self._output(out)
+
+    def finish(self, frames_read: int) -> None:
+        with self.lock:
+            for out in self.engine.finish():
+                self._output(out)
+            self.engine.note_input(self.sources, frames_read)
+            self.counts.frames_read = frames_read
+            self.counts.done = True
+
+    def _output(self, out: Transaction | Finding) -> None:
+        if out.record == "transaction":
+            self._add_transaction(out)
+        elif len(self.findings) < MAX_FINDINGS:
+            self.findings.append(out)
+            self.counts.findings += 1
+
+    def _add_transaction(self, txn: Transaction) -> None:
+        if len(self.transactions) >= MAX_TRANSACTIONS:
+            return
+        index = len(self.transactions)
+        self.transactions.append(txn)
+        self.counts.transactions += 1
+        for frame in txn.frames:
+            self.txn_of_frame.setdefault(frame, index)
+        if txn.mac:
+            self.txns_of_client.setdefault(txn.mac, []).append(index)
+
+    # --- the packet list -------------------------------------------------------------------------
+
+    def row_count(self) -> int:
+        with self.lock:
+            return len(self.rows_) if self.view is None else len(self.view)
+
+    def rows(self, start: int, n: int) -> list[tuple[int, int, str]]:
+        """(row number, kind, summary line) of the visible rows start..start+n."""
+        with self.lock:
+            rows = self.rows_
+            numbers = range(start, min(start + n, len(rows))) if self.view is None \
+                else self.view[start:start + n]
+            return [(i, rows.kinds[i], rows.lines[i]) for i in numbers]
+
+    def position_of(self, row: int) -> int:
+        """Where a row is in the (filtered) list; the nearest following one when filtered out."""
+        with self.lock:
+            if self.view is None:
+                return row
+            import bisect
+            return min(bisect.bisect_left(self.view, row), max(len(self.view) - 1, 0))
+
+    def frame_of(self, row: int) -> int:
+        return self.rows_.frames[row]
+
+    def row_of_frame(self, frame: int) -> int | None:
+        with self.lock:
+            return self.rows_.row_of_frame(frame)
+
+    def record(self, row: int) -> Record | None:
+        """The record of a row, decoded again from the file (with its frame bytes); None if not kept."""
+        with self.lock:
+            frame, nth = self.rows_.frames[row], self.rows_.nth_in_frame(row)
+        got = self.records_at([frame]).get(frame, [])
+        return got[nth] if nth < len(got) else None
+
+    def records_at(self, frames: list[int]) -> dict[int, list[Record]]:
+        """The records of the given frames, decoded again (a failover message's earlier segments too)."""
+        out: dict[int, list[Record]] = {}
+        for first, last in _runs(sorted(set(frames))):
+            wanted = set(f for f in frames if first <= f <= last)
+            decoder = Decoder(DecodeOptions(self.decode.dhcp_ports, self.decode.failover_ports, True))
+            for frame, ts, data, linktype, wirelen in self.store.packets(first, last):
+                records = decoder.frame_records(frame, ts, data, linktype, wirelen)
+                if frame in wanted:
+                    out[frame] = records
+        return out
+
+    # --- the filter ------------------------------------------------------------------------------
+
+    def set_filter(self, text: str) -> RowFilter | None:
+        """Apply the bar's text (raises search.BadFilter). A record-level filter needs `refilter()`."""
+        flt = compile_text(text)
+        with self.lock:
+            self.filter = flt
+            if flt is None:
+                self.view = None
+            elif flt.matches_line is not None:
+                lines = self.rows_.lines
+                self.view = array("Q", (i for i, line in enumerate(lines) if flt.matches_line(line)))
+            else:
+                self.view = array("Q")
+        if flt is not None and flt.matches_record is not None:
+            self.refilter(flt)
+        return flt
+
+    def refilter(self, flt: RowFilter) -> None:
+        """A record-level filter over the rows loaded so far: the file is read again."""
+        matching = array("Q")
+        with self.lock:
+            count = len(self.rows_)
+        row = 0
+        for records in self._reread(count):
+            for record in records:
+                if row < count and flt.matches_record(record):
+                    matching.append(row)
+                row += 1
+        with self.lock:
+            if self.filter is flt:
+                self.view = matching + array("Q", (r for r in self.view if r >= count))
+
+    def _reread(self, count: int):
+        if not count:
+            return
+        decoder = Decoder(DecodeOptions(self.decode.dhcp_ports, self.decode.failover_ports))
+        last = self.rows_.frames[count - 1]
+        for frame, ts, data, linktype, wirelen in self.store.packets(1, last):
+            yield decoder.frame_records(frame, ts, data, linktype, wirelen)
+
+    def _passes(self, flt: RowFilter, row: int, record: Record) -> bool:
+        if flt.matches_line is not None:
+            return flt.matches_line(self.rows_.lines[row])
+        return flt.matches_record(record)
+
+    # --- transactions, findings, failover, leases ------------------------------------------------
+
+    def transactions_sorted(self, client: str | None = None, ip: str | None = None) -> list[Transaction]:
+        with self.lock:
+            txns = self.transactions if client is None else \
+                [self.transactions[i] for i in self.txns_of_client.get(client, ())]
+            if ip is not None:
+                txns = [t for t in txns if ip in (t.assigned_ip, t.requested_ip, t.ciaddr)
+                        or any(o.yiaddr == ip for o in t.offers)]
+            return sorted(txns, key=lambda t: (t.start, t.xid))
+
+    def transaction_of_row(self, row: int) -> Transaction | None:
+        with self.lock:
+            index = self.txn_of_frame.get(self.rows_.frames[row])
+            return None if index is None else self.transactions[index]
+
+    def client_of_row(self, row: int) -> str | None:
+        txn = self.transaction_of_row(row)
+        return txn.mac if txn is not None else None
+
+    def findings_grouped(self) -> list[tuple[str, str, list[Finding]]]:
+        """(severity, code, findings) most severe first, then by code."""
+        with self.lock:
+            groups: dict[tuple[str, str], list[Finding]] = {}
+            for f in self.findings:
+                groups.setdefault((f.severity, f.code), []).append(f)
+        return sorted(((s, c, fs) for (s, c), fs in groups.items()),
+                      key=lambda g: (-SEVERITY_RANK.get(g[0], 0), g[1]))
+
+    def relationships(self) -> list[Relationship]:
+        with self.lock:
+            return list(self.engine.ctx.failover.relationships)
+
+    def relationship_of_row(self, row: int) -> Relationship | None:
+        with self.lock:
+            frame = self.rows_.frames[row]
+        for rel in self.relationships():
+            for m in self.fo.between(rel.peers):
+                if m.frame == frame:
+                    return rel
+            for e in self.fo.tcp_between(rel.peers):
+                if e.frame == frame:
+                    return rel
+        txn = self.transaction_of_row(row)
+        if txn is not None and txn.server:
+            return self.engine.ctx.failover.for_server(txn.server)
+        return None
+
+    def timeline(self, rel: Relationship) -> "Timeline":
+        with self.lock:
+            return Timeline(rel, self.fo.between(rel.peers), self.fo.tcp_between(rel.peers),
+                            self.engine.capture.first_ts, self.engine.capture.last_ts)
+
+    def leases(self) -> list:
+        with self.lock:
+            return sorted(self.engine.ctx.leases.rows(), key=lambda lease: _ip_key(lease.ip))
+
+    def ladder(self, txns: list[Transaction]) -> "Ladder":
+        """The messages of these transactions (decoded again) and the BNDUPD/BNDACK of their leases."""
+        frames = [f for t in txns for f in t.frames]
+        records = self.records_at(frames)
+        steps: list[Record | FoMessage] = []
+        for frame in sorted(set(frames)):
+            steps += [r for r in records.get(frame, []) if isinstance(r, DhcpRecord)]
+        window = self.engine.settings.bndack_timeout_s
+        with self.lock:
+            for t in txns:
+                ip = t.assigned_ip or t.ciaddr
+                if ip:
+                    steps += self.fo.bindings(ip, t.start, t.end + window)
+        steps.sort(key=lambda s: (s.ts, s.frame))
+        rels = [self.engine.ctx.failover.for_server(s) for t in txns
+                for s in (t.server, *t.offering_servers()) if s]
+        return Ladder(list(txns), steps, next((r for r in rels if r is not None), None))
+
+
+@dataclass(slots=True)
+class Timeline:
+    """What the failover screen draws for one relationship."""
+
+    rel: Relationship
+    messages: list[FoMessage]
+    tcp: list[TcpEvent]
+    first_ts: float | None
+    last_ts: float | None
+
+
+@dataclass(slots=True)
+class Ladder:
+    """What the ladder draws: the transactions, their messages in time order, their relationship."""
+
+    txns: list[Transaction]
+    steps: list
+    rel: Relationship | None
+
+
+def _runs(frames: list[int], gap: int = 20_000) -> list[tuple[int, int]]:
+    """Sorted frame numbers cut into runs read in one go (far-apart frames: separate reads)."""
+    runs: list[tuple[int, int]] = []
+    for f in frames:
+        if runs and f - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], f)
+        else:
+            runs.append((f, f))
+    return runs
+
+
+def _ip_key(ip: str) -> tuple:
+    try:
+        return tuple(int(p) for p in ip.split("."))
+    except ValueError:
+        return (999, ip)
