@@ -66,19 +66,21 @@ class FrameStore:
         return None
 
     def packets(self, first: int, last: int) -> Iterator[Packet]:
-        """Packets (with global frame numbers) from a little before `first` up to `last`, inclusive."""
-        span = self.span_of(first)
-        if span is None:
-            return
+        """Packets (with global frame numbers) from a little before `first` up to `last`, inclusive,
+        across files."""
+        for i, span in enumerate(self.spans):
+            end = self.spans[i + 1].base if i + 1 < len(self.spans) else None
+            if span.base < last and (end is None or end >= first):
+                yield from self._read(span, max(first, span.base + 1), last)
+
+    @staticmethod
+    def _read(span: FileSpan, first: int, last: int) -> Iterator[Packet]:
         before, offset = span.start_for(first - span.base)
         with _open(span.path) as stream:
             head = _header(stream)
             if head is None:
                 return
-            if offset >= 0:
-                stream.seek(offset)
-            else:
-                stream.seek(len(head))
+            stream.seek(offset if offset >= 0 else len(head))
             inp = ChunkedInput(stream, head)
             reader = _read_pcap(inp, [], None) if head[:4] in PCAP_MAGICS else _read_pcapng(inp, [])
             for number, ts, data, linktype, wirelen in reader:

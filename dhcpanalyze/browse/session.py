@@ -12,10 +12,13 @@ ladder's messages are decoded again from the file when looked at.
 """
 from __future__ import annotations
 
+import bisect
 import threading
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import dpkt
 
 from dhcpanalyze.decode import Decoder, DecodeOptions
 from dhcpanalyze.engine import Engine, EngineSettings
@@ -135,7 +138,6 @@ class Session:
         with self.lock:
             if self.view is None:
                 return row
-            import bisect
             return min(bisect.bisect_left(self.view, row), max(len(self.view) - 1, 0))
 
     def frame_of(self, row: int) -> int:
@@ -163,6 +165,28 @@ class Session:
                 if frame in wanted:
                     out[frame] = records
         return out
+
+    def write_pcap(self, path: str) -> int:
+        """The frames of the rows shown (filtered) to a pcap file; returns how many were written.
+
+        A pcap has one link type: frames of another link type than the first are left out."""
+        with self.lock:
+            rows = self.view if self.view is not None else range(len(self.rows_))
+            wanted = sorted({self.rows_.frames[r] for r in rows})
+        written, keep = 0, set(wanted)
+        with open(path, "wb") as fh:
+            writer, link = None, None
+            if wanted:
+                for frame, ts, data, linktype, _ in self.store.packets(wanted[0], wanted[-1]):
+                    if frame in keep and link in (None, linktype):
+                        if writer is None:
+                            writer, link = dpkt.pcap.Writer(fh, linktype=linktype), linktype
+                        writer.writepkt(data, ts)
+                        keep.discard(frame)
+                        written += 1
+            if writer is None:
+                dpkt.pcap.Writer(fh)
+        return written
 
     # --- the filter ------------------------------------------------------------------------------
 
