@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator
 
 from dhcpanalyze.sources.capture import (
-    GZIP_MAGIC, PCAP_MAGICS, PCAPNG_SHB, ChunkedInput, Packet, _read_pcap, _read_pcapng)
+    GZIP_MAGIC, PCAP_MAGICS, PCAPNG_SHB, ChunkedInput, Packet, Prefilter, _read_pcap, _read_pcapng)
 
 # A failover message may start in segments before the frame that completes it: reading starts this
 # many checkpoints (chunks of about 1 MiB) early, so the TCP stream is reassembled up to it.
@@ -48,8 +48,9 @@ class FileSpan:
 class FrameStore:
     """Knows where the frames of the loaded files are; `packets(first, last)` reads them again."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefilter: Prefilter | None = None) -> None:
         self.spans: list[FileSpan] = []
+        self.prefilter = prefilter          # the loader's: frames it dropped are not read again
 
     def begin(self, path: str, base: int) -> FileSpan | None:
         """A file starts at global frame number base + 1; None when it cannot be re-read (stdin)."""
@@ -73,8 +74,7 @@ class FrameStore:
             if span.base < last and (end is None or end >= first):
                 yield from self._read(span, max(first, span.base + 1), last)
 
-    @staticmethod
-    def _read(span: FileSpan, first: int, last: int) -> Iterator[Packet]:
+    def _read(self, span: FileSpan, first: int, last: int) -> Iterator[Packet]:
         before, offset = span.start_for(first - span.base)
         with _open(span.path) as stream:
             head = _header(stream)
@@ -82,7 +82,7 @@ class FrameStore:
                 return
             stream.seek(offset if offset >= 0 else len(head))
             inp = ChunkedInput(stream, head)
-            reader = _read_pcap(inp, [], None) if head[:4] in PCAP_MAGICS else _read_pcapng(inp, [])
+            reader = _read_pcap(inp, [], self.prefilter) if head[:4] in PCAP_MAGICS else _read_pcapng(inp, [])
             for number, ts, data, linktype, wirelen in reader:
                 frame = span.base + before + number
                 if frame > last:

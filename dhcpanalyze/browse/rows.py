@@ -1,8 +1,10 @@
-"""The packet list kept compact: per record its frame, time, kind and summary line, nothing else.
+"""The packet list kept compact: per record its frame, time and kind, nothing else.
 
 A 1M-packet capture with 10 % DHCP and failover gives about 100k records; decoded records with
-their options would take a few kilobytes each, a summary line about 150 bytes. Details are
-decoded again from the file when looked at (framestore.py).
+their options would take a few kilobytes each. The summary lines on screen, details and hex are
+decoded again from the file when looked at (framestore.py), as toolong keeps only line offsets.
+Lines are kept only for records that cannot be read again (stdin, a live source, what the TCP
+reassembler flushes at the end, capture problems).
 """
 from __future__ import annotations
 
@@ -30,20 +32,26 @@ class PacketRows:
         self.frames = array("Q")
         self.ts = array("d")
         self.kinds = bytearray()
-        self.lines: list[str] = []
+        self.kept: dict[int, str] = {}      # row -> summary line, for rows that cannot be re-read
         self.t0: float | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
 
-    def add(self, record: Record) -> int:
+    def add(self, record: Record, rereadable: bool) -> int:
         if self.t0 is None:
             self.t0 = record.ts
+        row = len(self.frames)
         self.frames.append(record.frame)
         self.ts.append(record.ts)
-        self.kinds.append(kind_of(record))
-        self.lines.append(summary_line(record, self.t0))
-        return len(self.frames) - 1
+        kind = kind_of(record)
+        self.kinds.append(kind)
+        if not rereadable or kind == ISSUE:
+            self.kept[row] = summary_line(record, self.t0)
+        return row
+
+    def line(self, record: Record) -> str:
+        return summary_line(record, self.t0 if self.t0 is not None else record.ts)
 
     def nth_in_frame(self, row: int) -> int:
         """How many earlier rows share this row's frame (a frame may carry several messages)."""

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 
 import dpkt
 
-from dhcpanalyze.decode import Decoder, DecodeOptions
+from dhcpanalyze.decode import ICMP_ERRORS, Decoder, DecodeOptions
 from dhcpanalyze.engine import Engine, EngineSettings
 from dhcpanalyze.engine.findings import SEVERITY_RANK, Finding
 from dhcpanalyze.engine.relationship import Relationship
 from dhcpanalyze.engine.transactions import Transaction
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, Record, TcpEvent
+from dhcpanalyze.sources.capture import Prefilter
 
 from .foindex import FailoverIndex, FoMessage
 from .framestore import FrameStore
@@ -34,6 +35,7 @@ from .search import RowFilter, compile_text
 
 MAX_TRANSACTIONS = 1_000_000        # kept for the Transactions screen (the oldest go first)
 MAX_FINDINGS = 200_000
+LINE_CACHE = 20_000                 # summary lines decoded again and kept for scrolling back
 
 
 @dataclass(slots=True)
@@ -52,7 +54,7 @@ class Session:
         self.sources = list(sources)
         self.decode = decode or DecodeOptions()
         self.engine = Engine(settings)
-        self.store = FrameStore()
+        self.store = FrameStore(Prefilter(self.decode.dhcp_ports, self.decode.failover_ports, ICMP_ERRORS))
         self.rows_ = PacketRows()
         self.fo = FailoverIndex()
         self.transactions: list[Transaction] = []
@@ -62,20 +64,22 @@ class Session:
         self.counts = Counts()
         self.filter: RowFilter | None = None
         self.view: array | None = None          # row numbers passing the filter; None: all
+        self._lines: dict[int, str] = {}        # summary lines decoded again lately, by row
         self.lock = threading.RLock()
 
     # --- loading ---------------------------------------------------------------------------------
 
-    def feed(self, records: Iterable[Record]) -> None:
-        """One batch of records, in capture order."""
+    def feed(self, records: Iterable[Record], rereadable: bool = False) -> None:
+        """One batch of records, in capture order; `rereadable`: they can be decoded again from
+        their frames in the file (else their summary lines are kept)."""
         with self.lock:
             for record in records:
-                self._add(record)
+                self._add(record, rereadable)
                 for out in self.engine.feed(record):
                     self._output(out)
 
-    def _add(self, record: Record) -> None:
-        row = self.rows_.add(record)
+    def _add(self, record: Record, rereadable: bool) -> None:
+        row = self.rows_.add(record, rereadable)
         self.counts.records += 1
         if type(record) is FailoverRecord:
             self.fo.add(record)
@@ -126,12 +130,28 @@ class Session:
             return len(self.rows_) if self.view is None else len(self.view)
 
     def rows(self, start: int, n: int) -> list[tuple[int, int, str]]:
-        """(row number, kind, summary line) of the visible rows start..start+n."""
+        """(row number, kind, summary line) of the visible rows start..start+n (lines decoded again)."""
         with self.lock:
             rows = self.rows_
-            numbers = range(start, min(start + n, len(rows))) if self.view is None \
-                else self.view[start:start + n]
-            return [(i, rows.kinds[i], rows.lines[i]) for i in numbers]
+            numbers = list(range(start, min(start + n, len(rows))) if self.view is None
+                           else self.view[start:start + n])
+            kinds = [rows.kinds[i] for i in numbers]
+            missing = [i for i in numbers if i not in rows.kept and i not in self._lines]
+            wanted = {i: (rows.frames[i], rows.nth_in_frame(i)) for i in missing}
+        if wanted:
+            self._decode_lines(wanted)
+        kept, lines = self.rows_.kept, self._lines
+        return [(i, k, kept.get(i) or lines.get(i, "(cannot be read again)"))
+                for i, k in zip(numbers, kinds)]
+
+    def _decode_lines(self, wanted: dict[int, tuple[int, int]]) -> None:
+        got = self.records_at([frame for frame, _ in wanted.values()])
+        if len(self._lines) > LINE_CACHE:
+            self._lines = {}
+        for row, (frame, nth) in wanted.items():
+            records = got.get(frame, [])
+            if nth < len(records):
+                self._lines[row] = self.rows_.line(records[nth])
 
     def position_of(self, row: int) -> int:
         """Where a row is in the (filtered) list; the nearest following one when filtered out."""
@@ -191,47 +211,43 @@ class Session:
     # --- the filter ------------------------------------------------------------------------------
 
     def set_filter(self, text: str) -> RowFilter | None:
-        """Apply the bar's text (raises search.BadFilter). A record-level filter needs `refilter()`."""
+        """Apply the bar's text (raises search.BadFilter): the rows so far are read again and
+        judged (seconds on a large file: call it from a worker); rows fed later are judged as
+        they come."""
         flt = compile_text(text)
         with self.lock:
             self.filter = flt
-            if flt is None:
-                self.view = None
-            elif flt.matches_line is not None:
-                lines = self.rows_.lines
-                self.view = array("Q", (i for i, line in enumerate(lines) if flt.matches_line(line)))
-            else:
-                self.view = array("Q")
-        if flt is not None and flt.matches_record is not None:
-            self.refilter(flt)
+            self.view = None if flt is None else array("Q")
+            count = len(self.rows_)
+        if flt is not None:
+            matching = self._rejudge(flt, count)
+            with self.lock:
+                if self.filter is flt:
+                    self.view = matching + self.view
         return flt
 
-    def refilter(self, flt: RowFilter) -> None:
-        """A record-level filter over the rows loaded so far: the file is read again."""
-        matching = array("Q")
-        with self.lock:
-            count = len(self.rows_)
-        row = 0
-        for records in self._reread(count):
-            for record in records:
-                if row < count and flt.matches_record(record):
-                    matching.append(row)
-                row += 1
-        with self.lock:
-            if self.filter is flt:
-                self.view = matching + array("Q", (r for r in self.view if r >= count))
-
-    def _reread(self, count: int):
-        if not count:
-            return
-        decoder = Decoder(DecodeOptions(self.decode.dhcp_ports, self.decode.failover_ports))
-        last = self.rows_.frames[count - 1]
-        for frame, ts, data, linktype, wirelen in self.store.packets(1, last):
-            yield decoder.frame_records(frame, ts, data, linktype, wirelen)
+    def _rejudge(self, flt: RowFilter, count: int) -> array:
+        """Rows below `count` that pass: kept lines judged as they are, the rest decoded again."""
+        rows, matching = self.rows_, set()
+        for row, line in list(rows.kept.items()):
+            if row < count and flt.matches_line is not None and flt.matches_line(line):
+                matching.add(row)
+        if count:
+            decoder = Decoder(DecodeOptions(self.decode.dhcp_ports, self.decode.failover_ports))
+            last = max(rows.frames[:count]) if count else 0
+            for frame, ts, data, linktype, wirelen in self.store.packets(1, last):
+                records = decoder.frame_records(frame, ts, data, linktype, wirelen)
+                first = rows.row_of_frame(frame) if records else None
+                for k, record in enumerate(records):
+                    row = None if first is None else first + k
+                    if row is not None and row < count and row not in rows.kept \
+                            and self._passes(flt, row, record):
+                        matching.add(row)
+        return array("Q", sorted(matching))
 
     def _passes(self, flt: RowFilter, row: int, record: Record) -> bool:
         if flt.matches_line is not None:
-            return flt.matches_line(self.rows_.lines[row])
+            return flt.matches_line(self.rows_.line(record))
         return flt.matches_record(record)
 
     # --- transactions, findings, failover, leases ------------------------------------------------

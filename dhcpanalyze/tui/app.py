@@ -17,7 +17,7 @@ from dhcpanalyze.browse.session import Session
 from dhcpanalyze.decode import CaptureError
 from dissectors.text import escape_text
 
-from .messages import Loaded, LoadFailed, Written
+from .messages import Filtered, Loaded, LoadFailed, Written
 from .screens.failover import FailoverScreen
 from .screens.help import HelpScreen
 from .screens.packets import PacketsScreen
@@ -45,6 +45,7 @@ class BrowseApp(App):
         self.session = session
         self.source = source
         self.error: str | None = None
+        self.filtering: str | None = None       # a filter being applied (the file read again)
 
     def on_mount(self) -> None:
         self.switch_mode("packets")
@@ -78,7 +79,9 @@ class BrowseApp(App):
         total = len(s.rows_)
         text.append(f"  {total:,} packets" + (f" ({shown:,} shown)" if s.view is not None else ""))
         text.append(f" · {c.transactions:,} transactions · {c.findings:,} findings")
-        if filter_text:
+        if self.filtering is not None:
+            text.append(f" · filtering {escape_text(self.filtering)}…", "bold yellow")
+        elif filter_text:
             text.append(f" · filter: {escape_text(filter_text)}", "yellow")
         if self.error:
             text.append(f" · {escape_text(self.error)}", "bold red")
@@ -130,6 +133,21 @@ class BrowseApp(App):
             self.switch_mode(views.get(word, word))
         else:
             self.notify("commands: w FILE, q, 1-5", severity="warning", timeout=3)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def filter_packets(self, text: str) -> None:
+        """Judge every packet loaded so far (reading the file again) off the UI thread."""
+        self.filtering = text
+        self.session.set_filter(text)
+        self.filtering = None
+        self.post_message(Filtered())
+
+    def on_filtered(self, message: Filtered) -> None:
+        screen = self.screen
+        if isinstance(screen, PacketsScreen):
+            screen.filtered()
+        else:
+            screen.refresh_data()
 
     @work(thread=True, exit_on_error=False)
     def write_pcap(self, path: str) -> None:

@@ -29,3 +29,7 @@ class Written(Message):
     def __init__(self, text: str, ok: bool) -> None:
         super().__init__()
         self.text, self.ok = text, ok
+
+
+class Filtered(Message):
+    """The packet filter was applied to the rows loaded so far (the file was read again)."""

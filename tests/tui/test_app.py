@@ -149,6 +149,7 @@ def test_filter_bar_validates_as_typed_filters_and_writes_a_pcap(tmp_path):
         await pilot.press(*":00:00:01")
         good = app.screen.query_one(CommandBar).has_class("valid")
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         text = screen_text(app)
         await pilot.press("colon", *f"w {out}", "enter")

@@ -1,16 +1,19 @@
 """Packets: Wireshark's three panes — the list (as `packets`), the decode tree (`-V`) and hex (`-x`)."""
 from __future__ import annotations
 
+import time
+
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
 from textual.widgets import Static
 
 from dhcpanalyze.browse import render
+from dhcpanalyze.browse.search import compile_text
 
 from ..widgets.linelist import LineList
 from .base import ViewScreen
 
-DETAIL_DELAY_S = 0.04          # decode details once the cursor rests (holding j does not decode each row)
+DETAIL_DELAY_S = 0.04          # while the cursor keeps moving (j held), details wait until it rests
 
 
 class PacketsScreen(ViewScreen):
@@ -36,12 +39,13 @@ class PacketsScreen(ViewScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._timer = None
+        self._last_move = 0.0
         self.query_one("#packet-list").focus()
 
     def refresh_data(self) -> None:
         lst = self.query_one("#packet-list", LineList)
         empty = lst._total == 0
-        lst.reload()
+        lst.reload(appended=True)
         if empty and lst._total:
             self._show(lst.cursor)
         super().refresh_data()
@@ -51,8 +55,12 @@ class PacketsScreen(ViewScreen):
         return flt.text if flt is not None else ""
 
     def apply_filter(self, text: str) -> None:
-        self.session.set_filter(text)
+        compile_text(text)                      # a bad filter is refused here, at once
+        self.app.filter_packets(text)
+
+    def filtered(self) -> None:
         self.query_one("#packet-list", LineList).reload(keep_cursor=False)
+        self.update_status()
 
     # --- the selected packet -----------------------------------------------------------------------
 
@@ -62,9 +70,15 @@ class PacketsScreen(ViewScreen):
         return rows[0][0] if rows else None
 
     def on_line_list_moved(self, event: LineList.Moved) -> None:
+        """A single move shows its details at once; a quick run of moves only the last one's."""
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DETAIL_DELAY_S, lambda: self._show(event.index))
+        now = time.monotonic()
+        if now - self._last_move >= DETAIL_DELAY_S:
+            self.call_after_refresh(self._show, event.index)
+        else:
+            self._timer = self.set_timer(DETAIL_DELAY_S, lambda: self._show(event.index))
+        self._last_move = now
 
     def _show(self, index: int) -> None:
         rows = self.session.rows(index, 1)

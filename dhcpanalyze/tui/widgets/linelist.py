@@ -58,11 +58,15 @@ class LineList(ScrollView, can_focus=True):
 
     # --- data ------------------------------------------------------------------------------
 
-    def reload(self, keep_cursor: bool = True) -> None:
-        """The owner's data changed (more rows, a new filter): size and lines again."""
-        self._total = self.count()
-        self._window = (0, [])
+    def reload(self, keep_cursor: bool = True, appended: bool = False) -> None:
+        """The owner's data changed (a new filter, other lines): size and lines again. With
+        `appended`, lines were only added at the end: what is on screen is redrawn only if the new
+        lines show (a capture loading below the first screen costs just the scrollbar)."""
+        before, self._total = self._total, self.count()
         self.virtual_size = Size(max(self.line_width, self.size.width), self._total)
+        if appended and before >= self.scroll_offset.y + self.size.height and self._total >= before:
+            return
+        self._window = (0, [])
         if not keep_cursor or self.cursor >= self._total:
             self.cursor = max(min(self.cursor if keep_cursor else 0, self._total - 1), 0)
         self.refresh()
