@@ -8,7 +8,9 @@ ladder's messages are decoded again from the file when looked at.
     session = Session(["x.pcap"])
     for progress in load(session, file_source(session, ["x.pcap"])):
         ...                                   # the app redraws at most ~10 times a second
-    session.rows(0, 40); session.detail(row); session.ladder([txn])
+    session.rows(0, 40)                       # (row, kind, summary line) of the rows on screen
+    session.record(row)                       # the row's record decoded again: -V tree and -x hex
+    session.ladder([txn]); session.timeline(rel); session.set_filter("02:da:01:00:00:01")
 """
 from __future__ import annotations
 
