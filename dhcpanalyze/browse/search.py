@@ -47,7 +47,14 @@ def compile_text(text: str) -> RowFilter | None:
             return RowFilter(text, matches_record=compile_filter(text).matches)
         except FilterError as exc:
             raise BadFilter(exc.message, exc.column) from None
-    return RowFilter(text, matches_line=_search(text))
+    return compile_search(text)
+
+
+def compile_search(text: str) -> RowFilter | None:
+    """The MAC / IP / xid search over lines of text, whatever the bar's language (the views whose
+    rows are not packets: transactions)."""
+    text = text.strip()
+    return RowFilter(text, matches_line=_search(text)) if text else None
 
 
 def _search(text: str) -> Callable[[str], bool]:

@@ -109,3 +109,13 @@ def test_idle_ticks_reach_the_engine_and_the_end_finishes():
     lines = packets_lines(SAMPLES / "seed.pcap")[:14]
     assert [line for _, _, line in session.rows(0, 99)] == lines      # kept: nothing to read again
     assert session.counts.done and session.counts.frames_read == 14
+
+
+def test_a_truncated_capture_loads_what_it_holds_and_says_so(tmp_path):
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes((SAMPLES / "seed.pcap").read_bytes()[:-40])
+    session = loaded(cut)
+    lines = [line for _, _, line in session.rows(0, 10**6)]
+    assert "!! " in lines[-1] and "truncated" in lines[-1]
+    assert session.counts.done and session.counts.issues
+    assert session.record(len(lines) - 2) is not None          # the rows before it read again

@@ -172,3 +172,20 @@ def test_filter_bar_validates_as_typed_filters_and_writes_a_pcap(tmp_path):
 def test_help_lists_the_keys():
     text = text_after(make_app(SAMPLES / "seed.pcap"), "question_mark")
     assert "t transaction ladder, c client's transactions, s failover relationship" in text
+
+
+def test_transactions_search_and_tab_clicks():
+    app = make_app(SAMPLES / "relay.pcap")
+
+    async def script(pilot):
+        await pilot.click("#tabs", offset=(14, 0))          # " 2 Transactions "
+        await pilot.pause()
+        on_click = type(app.screen)
+        await pilot.press("slash", *"02:da:03:00:00:04", "enter")
+        await pilot.pause(0.1)
+        return on_click, screen_text(app)
+
+    screen, text = drive(app, script)
+    assert screen is TransactionsScreen
+    assert "02:da:03:00:00:04" in text and "02:da:03:00:00:03" not in text
+    assert "filter: 02:da:03:00:00:04" in text

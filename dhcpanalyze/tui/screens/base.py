@@ -72,7 +72,7 @@ class ViewScreen(Screen):
         if bar.kind != "filter":
             return
         try:
-            compile_text(event.value)
+            self.check_filter(event.value)
             bar.set_class(bool(event.value.strip()), "valid")
             bar.remove_class("invalid")
         except BadFilter:
@@ -96,6 +96,10 @@ class ViewScreen(Screen):
         if main is not None:
             main.focus()
         self.update_status()
+
+    def check_filter(self, text: str) -> None:
+        """Raise BadFilter if `text` is not a filter of this view."""
+        compile_text(text)
 
     def apply_filter(self, text: str) -> None:
         self.notify("the filter applies to the packet list (1)", timeout=2)

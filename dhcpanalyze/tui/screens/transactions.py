@@ -5,7 +5,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from dhcpanalyze.browse import flow, render
-from dhcpanalyze.browse.search import compile_text
+from dhcpanalyze.browse.search import compile_search
 from dhcpanalyze.reports import fmt
 
 from ..widgets.linelist import LineList
@@ -41,10 +41,9 @@ class TransactionsScreen(ViewScreen):
 
     def refresh_data(self) -> None:
         txns = self.session.transactions_sorted(client=self.client, ip=self.ip)
-        if self.search:
-            flt = compile_text(self.search)
-            if flt is not None and flt.matches_line is not None:
-                txns = [t for t in txns if flt.matches_line(render.transaction_row(t).plain)]
+        flt = compile_search(self.search)
+        if flt is not None:
+            txns = [t for t in txns if flt.matches_line(render.transaction_row(t).plain)]
         self.txns = txns
         self.query_one("#txn-list", LineList).reload()
         super().refresh_data()
@@ -52,8 +51,12 @@ class TransactionsScreen(ViewScreen):
     def filter_text(self) -> str:
         return self.search
 
+    def check_filter(self, text: str) -> None:
+        compile_search(text)
+
     def apply_filter(self, text: str) -> None:
-        compile_text(text)
+        """A client MAC, an address or an xid (display filters are for packets)."""
+        compile_search(text)
         self.search = text.strip()
         self.refresh_data()
 

@@ -14,9 +14,9 @@ class TabBar(Static):
     """`1 Packets  2 Transactions …`, the current one highlighted; a click switches."""
 
     def __init__(self, current: str, **kwargs) -> None:
+        self._spans: list[tuple[int, int, str]] = []      # (first column, end column, view)
         super().__init__(self._text(current), **kwargs)
         self.current = current
-        self._spans: list[tuple[int, int, str]] = []
 
     def _text(self, current: str) -> Text:
         text, self._spans = Text(no_wrap=True), []
