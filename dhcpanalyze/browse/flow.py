@@ -14,6 +14,7 @@ from dhcpanalyze.reports import fmt
 from dhcpanalyze.reports.packets import ICMP_UNREACH
 
 from .foindex import FoMessage
+from .render import LazyLines
 from .session import Ladder, Timeline
 
 LANE = 18                       # characters per lane of the ladder
@@ -213,8 +214,9 @@ SPARK = "▁▁▂▃▄▅▆▇█"
 EVENT_TYPES = {"CONNECT", "CONNECTACK", "DISCONNECT", "STATE"}
 
 
-def failover_lines(tl: Timeline, width: int = 100) -> list[Text]:
-    """Configuration, state bands per peer, the link, events, update lag and outstanding, skew."""
+def failover_view(tl: Timeline, width: int = 100) -> LazyLines:
+    """Configuration, state bands per peer, the link, update lag and outstanding, skew, then the
+    events; an event line's item is its message or TCP event (its `.frame`: Enter jumps there)."""
     rel = tl.rel
     out = [_rel_title(rel), _rel_config(rel)]
     out += _peer_lines(rel)
@@ -223,9 +225,10 @@ def failover_lines(tl: Timeline, width: int = 100) -> list[Text]:
     out.append(Text(""))
     out += _binding_lines(tl, max(width - 24, 20))
     out.append(Text(""))
-    out.append(Text("Events (CONNECT, reject, DISCONNECT, STATE, TCP)", "bold"))
-    out += event_lines(tl)
-    return out
+    out.append(Text("Events (CONNECT, reject, DISCONNECT, STATE, TCP) — Enter: the packet", "bold"))
+    events = [m for m in tl.messages if m.type_name in EVENT_TYPES] + list(tl.tcp)
+    events.sort(key=lambda e: (e.ts, e.frame))
+    return LazyLines(out + events, event_line)
 
 
 def _rel_title(rel) -> Text:
@@ -267,7 +270,8 @@ def state_bands(tl: Timeline, cols: int) -> list[Text]:
     rel = tl.rel
     first, length = _span(tl)
     out = [Text(f"{'':24}{fmt.clock(first)} … {fmt.clock(first + length)}  "
-                f"({length:.1f} s, {length / cols:.2f} s per cell)", "dim")]
+                f"({length:.1f} s, {length / cols:.2f} s per cell; each peer's state as it last "
+                "announced it: no STATE crosses a link that is down)", "dim")]
     for ip in sorted(rel.peers, key=lambda p: (p != rel.primary, p)):
         line = Text(f"  {fmt.safe(ip):<15} {rel.role(ip)[:6]:<6} ", no_wrap=True)
         for c in range(cols):
@@ -331,18 +335,13 @@ def _spark(title: str, values: list[float | None], cols: int, unit: str) -> Text
     return text
 
 
-def event_lines(tl: Timeline) -> list[Text]:
+def event_line(event) -> Text:
     """The link's life: CONNECT, CONNECTACK (reject reasons), DISCONNECT, STATE, SYN/RST/FIN."""
-    items = [(m.ts, m.frame, _fo_event(m)) for m in tl.messages if m.type_name in EVENT_TYPES]
-    items += [(e.ts, e.frame, _tcp_event(e)) for e in tl.tcp]
-    items.sort(key=lambda i: (i[0], i[1]))
-    out = []
-    for ts, frame, (what, style) in items:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f"  {fmt.clock(ts)} {frame:>8}  ", "dim")
-        line.append(what, style)
-        out.append(line)
-    return out
+    what, style = _fo_event(event) if isinstance(event, FoMessage) else _tcp_event(event)
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f"  {fmt.clock(event.ts)} {event.frame:>8}  ", "dim")
+    line.append(what, style)
+    return line
 
 
 def _fo_event(m: FoMessage) -> tuple[str, str]:

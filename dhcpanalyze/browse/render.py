@@ -7,7 +7,7 @@ bidi controls in a capture are shown, not obeyed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rich.text import Text
 
@@ -36,6 +36,27 @@ def _cells(widths: Iterable[int], cells: Iterable[str], styles: dict[int, str] |
         text.append(cell.ljust(width) + " ", (styles or {}).get(i, ""))
     text.rstrip()
     return text
+
+
+class LazyLines(Sequence):
+    """Lines made only when shown: `items` are Text or data that `make(item)` turns into Text.
+
+    The failover events and the findings of a large capture are tens of thousands of lines;
+    making each a Text on every redraw would stall the screen for a second."""
+
+    def __init__(self, items: list, make: Callable[[object], Text]) -> None:
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._text(item) for item in self.items[index]]
+        return self._text(self.items[index])
+
+    def _text(self, item) -> Text:
+        return item if isinstance(item, Text) else self.make(item)
 
 
 # -- packets ---------------------------------------------------------------------------------------
@@ -106,19 +127,16 @@ def lease_row(lease) -> Text:
 
 # -- findings ----------------------------------------------------------------------------------------
 
-def findings_lines(groups: list[tuple[str, str, list[Finding]]]) -> Iterator[tuple[Text, Finding | None]]:
-    """Group headings (severity, code, count, explanation) and one line per finding.
-
-    Yields (line, finding): the finding a line belongs to, so Enter can jump to its frames."""
+def findings_view(groups: list[tuple[str, str, list[Finding]]]) -> LazyLines:
+    """Per group (most severe first) a heading with the count and the explanation, then one line
+    per finding; a line's item is its Finding (Enter jumps to its frames), or a heading's Text."""
+    items: list = []
     for severity, code, findings in groups:
-        style = SEVERITY_STYLES.get(severity, "")
         head = Text()
-        head.append(f"{severity.upper():<8}", style)
+        head.append(f"{severity.upper():<8}", SEVERITY_STYLES.get(severity, ""))
         head.append(f"{code}  ({sum(f.count for f in findings)})", "bold")
-        yield head, None
-        yield Text("    " + fmt.safe(findings[0].explanation), "italic dim"), None
-        for f in findings:
-            yield finding_line(f), f
+        items += [head, Text("    " + fmt.safe(findings[0].explanation), "italic dim"), *findings]
+    return LazyLines(items, finding_line)
 
 
 def finding_line(f: Finding) -> Text:

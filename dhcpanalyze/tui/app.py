@@ -6,6 +6,7 @@ posts at most ~10 `Loaded` messages a second, so the first screen is up before t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 
 from textual import work
@@ -23,6 +24,8 @@ from .screens.help import HelpScreen
 from .screens.packets import PacketsScreen
 from .screens.tables import FindingsScreen, LeasesScreen
 from .screens.transactions import TransactionsScreen
+
+SUMMARY_EVERY_S = 1.0
 
 
 class BrowseApp(App):
@@ -46,6 +49,7 @@ class BrowseApp(App):
         self.source = source
         self.error: str | None = None
         self.filtering: str | None = None       # a filter being applied (the file read again)
+        self._drawn = 0.0                       # when a summarising view was last redrawn
 
     def on_mount(self) -> None:
         self.switch_mode("packets")
@@ -60,6 +64,12 @@ class BrowseApp(App):
             self.post_message(LoadFailed(str(exc)))
 
     def on_loaded(self, message: Loaded) -> None:
+        """The packet list grows with each batch; the other views, which sort or summarise
+        everything loaded so far, are redrawn at most once a second while loading."""
+        now = time.monotonic()
+        if not (message.done or isinstance(self.screen, PacketsScreen) or now - self._drawn >= SUMMARY_EVERY_S):
+            return
+        self._drawn = now
         with self.batch_update():
             self.screen.refresh_data()
 

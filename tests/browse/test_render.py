@@ -51,7 +51,7 @@ def test_ladder_through_the_relay():
 @pytest.mark.parametrize("name", ["seed", "skew", "interrupt"])
 def test_failover_view(name):
     s = loaded(SAMPLES / f"{name}.pcap")
-    lines = [line for rel in s.relationships() for line in flow.failover_lines(s.timeline(rel), 120)]
+    lines = [line for rel in s.relationships() for line in flow.failover_view(s.timeline(rel), 120)]
     check(f"failover-{name}.txt", plain(lines))
 
 
@@ -59,7 +59,7 @@ def test_transactions_leases_findings_of_many():
     s = loaded(SAMPLES / "many.pcap")
     lines = [render.transaction_header(), *map(render.transaction_row, s.transactions_sorted()[:12]),
              render.lease_header(), *map(render.lease_row, s.leases()[:12]),
-             *(line for line, _ in render.findings_lines(s.findings_grouped()))]
+             *render.findings_view(s.findings_grouped())]
     f = s.findings_grouped()[0][2][0]
     check("tables-many.txt", plain(lines) + plain([render.finding_detail(f)]))
 

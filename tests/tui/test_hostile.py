@@ -98,9 +98,9 @@ def test_renderers_keep_hostile_strings_plain(tmp_path):
     s = loaded(path)
     ladder = s.ladder(s.transactions_sorted())
     texts = [*flow.ladder_header(ladder), *flow.ladder_lines(ladder),
-             *(line for rel in s.relationships() for line in flow.failover_lines(s.timeline(rel))),
+             *(line for rel in s.relationships() for line in flow.failover_view(s.timeline(rel))),
              *map(render.transaction_row, s.transactions_sorted()),
-             *(line for line, _ in render.findings_lines(s.findings_grouped())),
+             *render.findings_view(s.findings_grouped()),
              render.detail_text(s.record(0), s.rows_.t0)]
     for text in texts:
         assert_inert(text.plain)

@@ -1,9 +1,10 @@
 """Failover: per relationship the configuration seen on the wire, state bands, link events, lag, skew."""
 from __future__ import annotations
 
-from textual.widgets import Static
+from rich.text import Text
 
 from dhcpanalyze.browse import flow
+from dhcpanalyze.browse.render import LazyLines
 
 from ..widgets.linelist import LineList
 from .base import ViewScreen
@@ -30,12 +31,15 @@ class FailoverScreen(ViewScreen):
     def refresh_data(self) -> None:
         rels = [self.rel] if self.rel is not None else self.session.relationships()
         width = max(self.size.width, 60)
-        lines = []
+        items: list = []
         for rel in rels:
-            lines += flow.failover_lines(self.session.timeline(rel), width)
-            lines.append(flow.Text(""))
-        if not rels:
-            lines = [flow.Text("No failover traffic (TCP 647) in this capture.")]
-        self.lines = lines
+            items += flow.failover_view(self.session.timeline(rel), width).items + [Text("")]
+        self.lines = LazyLines(items or [Text("No failover traffic (TCP 647) in this capture.")],
+                               flow.event_line)
         self.query_one("#failover", LineList).reload()
         super().refresh_data()
+
+    def on_line_list_chosen(self, event: LineList.Chosen) -> None:
+        item = self.lines.items[event.index]
+        if not isinstance(item, Text):
+            self.app.goto_frame(item.frame)

@@ -1,6 +1,7 @@
 """Leases (as dhcp-lease-list, with replicated yes/no) and Findings (by severity and code)."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 from dhcpanalyze.browse import render
@@ -45,8 +46,7 @@ class FindingsScreen(ViewScreen):
         self.lines: list = []
 
     def body(self):
-        yield LineList(lambda: len(self.lines), lambda s, n: [t for t, _ in self.lines[s:s + n]],
-                       id="finding-list")
+        yield LineList(lambda: len(self.lines), lambda s, n: self.lines[s:s + n], id="finding-list")
         yield Static(id="finding-detail")
 
     def on_mount(self) -> None:
@@ -54,16 +54,13 @@ class FindingsScreen(ViewScreen):
         self.query_one("#finding-list").focus()
 
     def refresh_data(self) -> None:
-        self.lines = list(render.findings_lines(self.session.findings_grouped()))
+        self.lines = render.findings_view(self.session.findings_grouped())
         self.query_one("#finding-list", LineList).reload()
         super().refresh_data()
 
     def _finding(self, index: int):
         """The finding of a line, or of the first line below a heading."""
-        for _, finding in self.lines[index:]:
-            if finding is not None:
-                return finding
-        return None
+        return next((item for item in self.lines.items[index:] if not isinstance(item, Text)), None)
 
     def on_line_list_moved(self, event: LineList.Moved) -> None:
         finding = self._finding(event.index)
