@@ -189,3 +189,21 @@ def test_transactions_search_and_tab_clicks():
     assert screen is TransactionsScreen
     assert "02:da:03:00:00:04" in text and "02:da:03:00:00:03" not in text
     assert "filter: 02:da:03:00:00:04" in text
+
+
+def test_enter_on_a_failover_event_jumps_to_its_packet():
+    app = make_app(SAMPLES / "skew.pcap")
+
+    async def script(pilot):
+        await pilot.press("3")
+        await pilot.pause()
+        lines = app.screen.lines
+        reject = next(i for i in range(len(lines)) if "REJECT:" in lines[i].plain)
+        app.screen.query_one("#failover").go(reject)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        return type(app.screen), packet_cursor_line(app)
+
+    screen, line = drive(app, script)
+    assert screen is PacketsScreen
+    assert "CONNECTACK" in line and "REJECT" in line and line.split()[0] == "8"
