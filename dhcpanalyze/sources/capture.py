@@ -186,6 +186,12 @@ class CaptureFile:
             self.records = self._input.records
             self.close()
 
+    @property
+    def position(self) -> tuple[int, int]:
+        """(records read, byte offset just past the last of them), updated at the reader's chunk and
+        block boundaries: a place from which the file can be read again (the TUI re-reads frames)."""
+        return self._input.records, self._input.offset
+
     def close(self) -> None:
         if self._stream is not sys.stdin.buffer:
             self._stream.close()
