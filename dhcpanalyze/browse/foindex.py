@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dhcpanalyze.engine.wireview import BINDING_STATES, REJECT_REASONS, as_ip, as_text, as_uint, \
-    fo_options, fo_state_name
+from dhcpanalyze.engine.wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, \
+    fo_state_name, reject_text
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
 MAX_OUTSTANDING = 100_000      # unanswered BNDUPDs remembered per direction (older ones forgotten)
@@ -29,10 +29,7 @@ class FoMessage:
     text: str | None = None         # reject text, relationship name, or the state announced
     lag: float | None = None        # BNDACK: time since its BNDUPD
     outstanding: int = 0            # BNDUPD/BNDACK: updates of this direction still unanswered
-
-    @property
-    def reason_text(self) -> str | None:
-        return None if self.reject is None else REJECT_REASONS.get(self.reject, f"reason {self.reject}")
+    reason_text: str | None = None  # the reject reason as ISC logs it (in the sender's era)
 
 
 @dataclass(slots=True)
@@ -46,10 +43,14 @@ class FailoverIndex:
         msg = rec.msg
         opts = fo_options(msg)
         item = FoMessage(rec.frame, rec.ts, rec.src, rec.dst, msg.type_name, msg.xid,
-                         as_ip(opts.get("ip")), BINDING_STATES.get(as_uint(opts.get("status"))),
-                         as_uint(opts.get("reject")), as_text(opts.get("message")) or as_text(opts.get("name")))
+                         as_ip(opts.get("assigned-ip-address")),
+                         BINDING_STATES.get(as_uint(opts.get("binding-status"))),
+                         as_uint(opts.get("reject-reason")),
+                         as_text(opts.get("message")) or as_text(opts.get("relationship-name")))
+        if item.reject is not None:
+            item.reason_text = reject_text(item.reject, msg.legacy) or f"reason {item.reject}"
         if msg.type_name == "STATE":
-            item.text = fo_state_name(as_uint(opts.get("state")), msg.legacy)
+            item.text = fo_state_name(as_uint(opts.get("server-state")), msg.legacy)
         index = len(self.messages)
         self.messages.append(item)
         if msg.type_name == "BNDUPD":

@@ -1,7 +1,7 @@
 """The filter bar's language, behind one function: `compile_text(text) -> RowFilter`.
 
-The display-filter language (dhcpanalyze.dfilter, its own issue) is used when it is installed;
-until then the bar searches for a client MAC, an IPv4 address or an xid in each packet's line.
+The bar takes the display-filter language (dhcpanalyze.dfilter); a bare client MAC, IPv4 address or
+xid is a search for it in each packet's line.
 A filter either judges rows by their summary line (cheap: the list is refiltered at once) or
 judges whole records (display filters: the file is read again).
 """
@@ -42,12 +42,18 @@ def compile_text(text: str) -> RowFilter | None:
     text = text.strip()
     if not text:
         return None
-    if compile_filter is not None:
+    if compile_filter is not None and not _is_search(text):
         try:
             return RowFilter(text, matches_record=compile_filter(text).matches)
         except FilterError as exc:
             raise BadFilter(exc.message, exc.column) from None
     return compile_search(text)
+
+
+def _is_search(text: str) -> bool:
+    """A bare MAC, IPv4 address or xid is a search even where display filters exist: the quickest
+    way to find a client (a filter for it is `dhcp.hw.mac_addr == …`)."""
+    return bool(_MAC.match(text) or _IPV4.match(text) or _XID.match(text))
 
 
 def compile_search(text: str) -> RowFilter | None:
