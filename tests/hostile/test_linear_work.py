@@ -119,4 +119,5 @@ def test_resync_costs_about_what_normal_traffic_costs_per_byte() -> None:
     size = 65_536
     hostile = count_calls(lambda: _cut(_unsyncable(size), in_step=False))
     normal = count_calls(lambda: _cut(_normal(size), in_step=True))
-    assert hostile / normal < 4, hostile / normal
+    # was ~90x before the fix; 2-4x since (normal traffic's count falls as its decoding gets cheaper)
+    assert hostile / normal < 6, hostile / normal
