@@ -54,6 +54,7 @@ class FailoverPeer:
     min_balance: int | None = None
     seen: dict[str, Where] = field(default_factory=dict)    # field name -> where it is written
     end: Where | None = None                # the closing brace (where dhcpd reports what is missing)
+    seq: int = 0                            # reading order among declarations (includes too)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Pool:
     peer_where: Where | None = None
     ranges: list[Range] = field(default_factory=list)
     implicit: bool = False
+    seq: int = 0                            # reading order among declarations (includes too)
 
 
 @dataclass
@@ -114,6 +116,11 @@ def read_config(path: str) -> Config:
 class _Reader:
     def __init__(self, config: Config, source: Source) -> None:
         self.config, self.source = config, source
+        self.seq = 0
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
 
     def warn(self, where: Where | None, message: str) -> None:
         self.source.problem(where or Where(self.config.path, 0, 0), message)
@@ -145,7 +152,7 @@ class _Reader:
         self.peer_declaration(st, name)
 
     def peer_declaration(self, st: Statement, name: str) -> None:
-        peer = FailoverPeer(name, st.where, end=st.close)
+        peer = FailoverPeer(name, st.where, end=st.close, seq=self.next_seq())
         for inner in st.block or []:
             self.peer_statement(peer, inner)
         if name in self.config.peers:
@@ -224,14 +231,14 @@ class _Reader:
                 self.declaration(inner, scope)
         if ranges:          # ranges outside a pool: dhcpd puts them in a pool of their own
             pool = Pool(ranges[0].where, scope.get("subnet"), scope.get("peer"),
-                        scope.get("peer_where"), implicit=True)
+                        scope.get("peer_where"), implicit=True, seq=self.next_seq())
             for inner in ranges:
                 self.add_range(pool, inner)
             self.config.pools.append(pool)
 
     def pool(self, st: Statement, scope: dict) -> None:
         inner_scope = dict(scope)
-        pool = Pool(st.where, scope.get("subnet"))
+        pool = Pool(st.where, scope.get("subnet"), seq=self.next_seq())
         for inner in st.block or []:
             if inner.head(1) == ("range",):
                 self.add_range(pool, inner)
@@ -243,7 +250,7 @@ class _Reader:
 
     def range(self, st: Statement, scope: dict) -> None:
         pool = Pool(st.where, scope.get("subnet"), scope.get("peer"), scope.get("peer_where"),
-                    implicit=True)
+                    implicit=True, seq=self.next_seq())
         self.add_range(pool, st)
         self.config.pools.append(pool)
 

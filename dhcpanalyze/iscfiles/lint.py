@@ -59,12 +59,9 @@ def lint_file(config: Config) -> Iterator[dict]:
                       "keep one declaration", peer.where,
                       isc_log=f"redeclaration of failover peer {peer.name}",
                       relationship=peer.name)
-    if not config.peers:
-        if not any(p.message.startswith("cannot read") for p in config.problems):
-            yield finding("config.no-failover", f"{config.path} declares no failover peer",
-                          'add a `failover peer "NAME" { … }` declaration',
-                          Where(config.path, 1, 1))
-        return
+    if not config.peers and not any(p.message.startswith("cannot read") for p in config.problems):
+        yield finding("config.no-failover", f"{config.path} declares no failover peer",
+                      'add a `failover peer "NAME" { … }` declaration', Where(config.path, 1, 1))
     for peer in config.peers.values():
         yield from lint_peer(peer)
     yield from lint_pools(config)
@@ -112,12 +109,15 @@ def lint_peer(peer: FailoverPeer) -> Iterator[dict]:
 
 def lint_pools(config: Config) -> Iterator[dict]:
     for pool in config.pools:
-        if pool.peer is not None and pool.peer not in config.peers:
+        declared = config.peers.get(pool.peer) if pool.peer is not None else None
+        if pool.peer is not None and (declared is None or declared.seq > pool.seq):
+            # dhcpd looks the name up while it reads the pool: a later declaration is too late
+            state = "not declared" if declared is None else "declared only after the pool"
             yield finding("config.peer-unknown", f"pool names failover peer {pool.peer}, "
-                          "which is not declared", f'declare `failover peer "{pool.peer}"` '
+                          f"which is {state}", f'declare `failover peer "{pool.peer}"` '
                           "before the pool, or correct the name", pool.peer_where or pool.where,
                           isc_log=f"failover peer {pool.peer}: not found", relationship=pool.peer)
-        elif pool.peer is None and pool.ranges:
+        elif pool.peer is None and pool.ranges and config.peers:
             what = "range outside a pool" if pool.implicit else "pool"
             yield finding("config.pool-without-failover",
                           f"{what} {_ranges(pool)} has no failover peer",

@@ -167,3 +167,16 @@ def test_two_relationships_are_paired_by_name(capsys, tmp_path):
     found = findings(capsys, primary, secondary)
     assert [(f["code"], f["relationship"]) for f in found if f["severity"] != "info"] == [
         ("config.max-unacked-mismatch", "FAILOVER")]
+
+
+def test_a_pool_before_its_peer_declaration_or_without_one(capsys, tmp_path):
+    text = PRIMARY.read_text()
+    peer = text[text.index("failover peer"):text.index("}\n") + 2]
+    moved = tmp_path / "moved.conf"
+    moved.write_text(text.replace(peer, "") + peer)            # the declaration after the pool
+    found = [f for f in findings(capsys, moved) if f["code"] == "config.peer-unknown"]
+    assert [(f["line"], "only after the pool" in f["message"]) for f in found] == [(12, True)]
+    gone = tmp_path / "gone.conf"
+    gone.write_text(text.replace(peer, ""))
+    codes_found = codes(findings(capsys, gone))
+    assert codes_found == ["config.no-failover", "config.peer-unknown"]

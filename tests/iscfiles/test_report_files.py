@@ -93,6 +93,19 @@ def test_addresses_served_outside_the_configured_ranges(capsys, tmp_path):
     assert expected and outside == expected
 
 
+def test_findings_about_one_server_are_counted_past_twenty(capsys, tmp_path):
+    f = files("many")
+    primary = edited(tmp_path, f["pc"], (r"range 192.168.100.50 192.168.100.199",
+                                         "range 192.168.100.50 192.168.100.100"))
+    found = [x for x in file_findings(capsys, f["pcap"], "--config", primary, "--config", f["sc"])
+             if x["code"] == "config.outside-pool"]
+    served = {t["assigned_ip"] for t in run_jsonl(capsys, "report", f["pcap"])
+              if t["record"] == "transaction" and t["server"] == PRIMARY and t["outcome"] == "ack"}
+    assert len(served) > 21
+    assert len(found) == 21 and found[-1]["count"] == len(served) - 20
+    assert found[-1]["message"].startswith(f"{len(served) - 20} more like: ")
+
+
 def test_lb_max_secs_and_ports_come_from_the_config(tmp_path):
     f = files("seed")
     primary = edited(tmp_path, f["pc"], (r"^  port 647;", "  port 519;"))
