@@ -177,27 +177,33 @@ class _Reader:
             self.warn(st.where, "invalid statement in peer declaration")
 
     def number(self, peer: FailoverPeer, st: Statement, name: str, text: str) -> int | None:
+        """One number; dhcpd's message when it is not one (`expecting number.`, for ports
+        without the period)."""
         if not text.isdigit():
-            self.warn(st.words[-1].where, f"expecting number, not {text!r}")
+            period = "" if name in ("port", "peer_port") else "."
+            self.warn(st.words[-1].where, f"expecting number{period}")
             return None
         setattr(peer, name, int(text))
         peer.seen[name] = st.where
         return int(text)
 
     def balance(self, peer: FailoverPeer, st: Statement, keyword: str) -> None:
+        """`split N` (0 to 256: dhcpd 4.4.3-P1 accepts 256, all buckets the primary's) or
+        `hba` with 32 colon-separated bytes; the messages are dhcpd's own."""
         if keyword == "split":
-            value = self.number(peer, st, "split", st.text(1) or "") if len(st.words) == 2 else None
-            if len(st.words) != 2:
+            text = st.text(1) or ""
+            if len(st.words) != 2 or not text.lstrip("-").isdigit():
                 self.warn(st.where, "expecting number")
-            elif value is not None and value > 255:
-                self.warn(st.words[1].where, "split must be < 256")
-            elif value is not None:
-                peer.hba = split_to_hba(value)
-                peer.seen["hba"] = st.where
+            elif not 0 <= int(text) <= 256:
+                self.warn(st.words[1].where, "split must be between 0 and 256, inclusive")
+            else:
+                peer.split, peer.hba = int(text), split_to_hba(int(text))
+                peer.seen["split"] = peer.seen["hba"] = st.where
             return
+        count = len("".join(st.values()[1:]).split(":"))
         hba = parse_hba(st.values()[1:])
         if hba is None:
-            self.warn(st.where, "HBA must be exactly 32 bytes.")
+            self.warn(st.where, "semicolon expected." if count > 32 else "too few numbers.")
         else:
             peer.hba = hba
             peer.seen["hba"] = st.where

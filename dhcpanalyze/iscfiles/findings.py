@@ -35,6 +35,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "config.peer-redeclared": ("error", "Two `failover peer` declarations of the same name. " + REFUSES),
     "config.peer-unknown": ("error",
         "A pool names a failover peer that is not declared (or declared after the pool). " + REFUSES),
+    "config.peer-unused": ("error",
+        "No pool names the failover peer: dhcpd's start-up sanity check refuses a relationship "
+        "without pools ('Failover configuration sanity check failed') and exits."),
     "config.pool-without-failover": ("warning",
         "A pool without `failover peer` is served by this server alone; the partner does not know "
         "its leases, and both may give the same address away (dhcpd.conf(5) warns against pools "

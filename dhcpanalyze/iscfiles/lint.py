@@ -65,6 +65,7 @@ def lint_file(config: Config) -> Iterator[dict]:
     for peer in config.peers.values():
         yield from lint_peer(peer)
     yield from lint_pools(config)
+    yield from lint_unused(config)
 
 
 def lint_peer(peer: FailoverPeer) -> Iterator[dict]:
@@ -85,7 +86,9 @@ def lint_peer(peer: FailoverPeer) -> Iterator[dict]:
                           isc_log="primary failover server must have mclt.", **subject)
     else:
         if peer.hba is not None or peer.split is not None:
-            where = seen.get("hba") or seen.get("split") or peer.where
+            # dhcpd notices at whichever of the two statements comes second
+            order = [k for k in seen if k in ("hba", "role")]
+            where = seen["role"] if order == ["hba", "role"] else seen.get("hba", peer.where)
             yield finding("config.secondary-load-balance",
                           f"secondary {name} sets {'split' if peer.split is not None else 'hba'}",
                           "remove split/hba from the secondary; keep it on the primary only",
@@ -124,6 +127,19 @@ def lint_pools(config: Config) -> Iterator[dict]:
                           f'add `failover peer "{config.peer().name}";` to the pool'
                           + (" (and move the range into a pool)" if pool.implicit else ""),
                           pool.where)
+
+
+def lint_unused(config: Config) -> Iterator[dict]:
+    """dhcpd's start-up check (server/failover.c): every peer needs a pool that names it."""
+    named = {p.peer for p in config.pools if p.peer in config.peers
+             and config.peers[p.peer].seq < p.seq}
+    for peer in config.peers.values():
+        if peer.name not in named:
+            yield finding("config.peer-unused", f"no pool names failover peer {peer.name}",
+                          f'add `failover peer "{peer.name}";` to each failover pool', peer.where,
+                          relationship=peer.name,
+                          isc_log=f"ERROR: Failover peer, {peer.name}, has no referring pools. "
+                                  "You must refer to each peer in at least one pool declaration.")
 
 
 def lint_pair(a: Config, b: Config) -> Iterator[dict]:

@@ -160,7 +160,9 @@ def test_every_file_finding_code_is_documented():
 def test_two_relationships_are_paired_by_name(capsys, tmp_path):
     """A server in two relationships: each is checked against its namesake in the other file."""
     second = ('failover peer "OTHER" {\n  primary;\n  address 192.168.100.2;\n'
-              '  peer address 192.168.100.7;\n  mclt 60;\n  split 128;\n}\n')
+              '  peer address 192.168.100.7;\n  mclt 60;\n  split 128;\n}\n'
+              'subnet 10.9.9.0 netmask 255.255.255.0 {\n  pool {\n    failover peer "OTHER";\n'
+              '    range 10.9.9.10 10.9.9.20;\n  }\n}\n')
     primary = tmp_path / "p.conf"
     primary.write_text(second + PRIMARY.read_text())
     secondary = edited(tmp_path, SECONDARY, "s.conf", ("max-unacked-updates 10", "max-unacked-updates 20"))
