@@ -122,8 +122,9 @@ class _Reader:
         self.seq += 1
         return self.seq
 
-    def warn(self, where: Where | None, message: str) -> None:
-        self.source.problem(where or Where(self.config.path, 0, 0), message)
+    def warn(self, where: Where | None, message: str, isc: bool = True) -> None:
+        """A problem in dhcpd's own words (isc=False: in ours, where dhcpd's are not known)."""
+        self.source.problem(where or Where(self.config.path, 0, 0), message, isc)
 
     def declaration(self, st: Statement, scope: dict | None) -> None:
         """One statement at any level; scope carries the subnet and the inherited peer name."""
@@ -155,8 +156,7 @@ class _Reader:
         peer = FailoverPeer(name, st.where, end=st.close, seq=self.next_seq())
         for inner in st.block or []:
             self.peer_statement(peer, inner)
-        if name in self.config.peers:
-            self.warn(st.where, f"redeclaration of failover peer {name}")
+        if name in self.config.peers:          # lint.py reports it (config.peer-redeclared)
             self.config.redeclared.append(peer)
         else:
             self.config.peers[name] = peer
@@ -214,7 +214,7 @@ class _Reader:
             try:
                 network = str(ipaddress.IPv4Network(f"{st.text(1)}/{st.text(3)}"))
             except ValueError:
-                self.warn(st.where, "expecting subnet ADDRESS netmask MASK")
+                self.warn(st.where, "expecting subnet ADDRESS netmask MASK", isc=False)
         self.config.subnets.append(network or "")
         self.scoped_block(st, {**scope, "subnet": network})
 
@@ -265,7 +265,7 @@ class _Reader:
         bootp = bool(words) and words[0].lower() == "dynamic-bootp"
         words = words[1:] if bootp else words
         if not words or len(words) > 2 or not all(_is_ipv4(w) for w in words):
-            self.warn(st.where, "expecting range: [dynamic-bootp] FIRST [LAST];")
+            self.warn(st.where, "expecting range: [dynamic-bootp] FIRST [LAST];", isc=False)
             return
         pool.ranges.append(Range(words[0], words[-1], st.where, bootp))
 

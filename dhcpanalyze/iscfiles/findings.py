@@ -77,7 +77,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "A server handed out an address outside every range of its configuration: another pool, a "
         "fixed address, or a configuration that is not the one the server runs."),
     "leases.syntax": ("warning",
-        "The lease file does not read cleanly; dhcpd skips a bad block on start-up and loses it."),
+        "The lease file does not read cleanly here: dhcpd warns about such a line when it starts "
+        "and keeps what it can read of the lease, so this lease may not be what the file meant."),
     "leases.unreadable": ("error", "The lease file cannot be read."),
     "leases.missing": ("warning",
         "The server ACKed this lease on the wire but its lease file holds no later block for the "

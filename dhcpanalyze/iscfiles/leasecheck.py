@@ -23,8 +23,8 @@ ACTIVE = "active"
 def file_problems(leases: LeaseFile) -> Iterator[dict]:
     for p in leases.problems:
         code = "leases.unreadable" if p.message.startswith("cannot read") else "leases.syntax"
-        yield finding(code, p.message, "dhcpd skips what it cannot read; correct or remove the "
-                      "block", p.where, isc_log=p.message)
+        yield finding(code, p.message, "correct or remove the statement (`dhcpd -t -T -lf FILE` "
+                      "shows how dhcpd reads it)", p.where)
 
 
 def check(wire: WireView, by_server: dict[str, LeaseFile], files: list[LeaseFile]) -> Iterator[dict]:

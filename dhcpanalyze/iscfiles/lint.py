@@ -53,7 +53,7 @@ def lint_file(config: Config) -> Iterator[dict]:
     for problem in config.problems:
         code = "config.unreadable" if problem.message.startswith("cannot read") else "config.syntax"
         yield finding(code, problem.message, "correct the statement at this position",
-                      problem.where, isc_log=problem.message)
+                      problem.where, isc_log=problem.message if problem.isc else None)
     for peer in config.redeclared:
         yield finding("config.peer-redeclared", f"failover peer {peer.name} declared again",
                       "keep one declaration", peer.where,
