@@ -168,6 +168,8 @@ class _Reader:
             peer.seen["role"] = st.where
         elif words[:1] == ("split",) or words[:1] == ("hba",):
             self.balance(peer, st, words[0])
+        elif words[:1] == ("load",) and words[1:4] != ("balance", "max", "seconds"):
+            self.load_balance_error(st, words)
         elif words[:-1] in NUMBER_STATEMENTS:
             self.number(peer, st, NUMBER_STATEMENTS[words[:-1]], st.words[-1].text)
         elif words[:-1] in ADDRESS_STATEMENTS:
@@ -175,6 +177,14 @@ class _Reader:
             peer.seen[ADDRESS_STATEMENTS[words[:-1]]] = st.where
         else:
             self.warn(st.where, "invalid statement in peer declaration")
+
+    def load_balance_error(self, st: Statement, words: tuple[str, ...]) -> None:
+        """`load balance max seconds N` misspelt: the word dhcpd expected, in its words."""
+        for i, expected in enumerate(("balance", "max", "seconds"), start=1):
+            if words[i:i + 1] != (expected,):
+                where = st.words[i].where if i < len(st.words) else st.where
+                self.warn(where, f"expecting '{'secs' if expected == 'seconds' else expected}'")
+                return
 
     def number(self, peer: FailoverPeer, st: Statement, name: str, text: str) -> int | None:
         """One number; dhcpd's message when it is not one (`expecting number.`, for ports

@@ -42,6 +42,12 @@ MUTATIONS = {
     "pool without failover": ("primary", [('    failover peer "FAILOVER";\n', "")]),
     "hba of 31 bytes": ("primary", [("split 128", "hba " + ":".join(["ff"] * 31))]),
     "peer declared twice": ("primary", "twice"),
+    "load balance max secs": ("primary", [("max seconds 3", "max secs 3")]),
+    "load balance seconds": ("secondary", [("balance max seconds", "balance seconds")]),
+    "keywords in capitals": ("primary", [("  primary;", "  PRIMARY;"), ("  mclt 60", "  MCLT 60")]),
+    "every balance statement": ("primary", [("  mclt 60;\n", "  mclt 60;\n  auto-partner-down 0;\n"
+                                             "  max-lease-misbalance 10;\n  max-lease-ownership 5;\n"
+                                             "  max-balance 100;\n  min-balance 20;\n")]),
 }
 
 
