@@ -78,7 +78,8 @@ def _disagreement(ack: Ack, lease: Lease, offset: float, wire_lease: dict | None
         problems.append("binding state free in the file, active on the wire")
     if (ack.ends is not None and lease.ends is not None and lease.binding_state == ACTIVE
             and abs(lease.ends - (ack.ends + offset)) > SLACK_S):
-        problems.append(f"ends {lease.ends - offset - ack.ts:.0f} s after the ACK in the file, "
+        start = lease.starts if lease.starts is not None else ack.ts + offset
+        problems.append(f"a lease of {lease.ends - start:.0f} s in the file, "
                         f"{ack.ends - ack.ts:.0f} s on the wire")
     if problems:
         yield finding("leases.disagrees", f"{ack.ip}: " + "; ".join(problems),

@@ -248,3 +248,22 @@ def test_roles_and_listening_port_against_the_wire(capsys, tmp_path):
     found = file_findings(capsys, f["pcap"], "--config", primary, "--config", f["sc"])
     assert ("config.wire-mismatch", PRIMARY, 10) in {
         (x["code"], x["server"], x["line"]) for x in found if "makes it secondary" in x["message"]}
+
+
+def test_a_block_that_disagrees_with_the_ack(capsys, tmp_path):
+    f = files("many")
+    text = f["pl"].read_text()
+    start = text.rindex("lease 192.168.100.125 {")
+    block = text[start:text.index("}\n", start)]
+    changed = (block.replace("ends 6 2026/11/28 10:13:50;", "ends 6 2026/11/28 11:12:50;")
+               .replace("hardware ethernet 02:da:04:00:00:02;", "hardware ethernet 02:da:04:00:00:77;"))
+    assert changed != block
+    leases = tmp_path / "dhcpd-primary.leases"
+    leases.write_text(text[:start] + changed + text[start + len(block):])
+    found = [x for x in file_findings(capsys, f["pcap"], "--leases", leases, "--leases", f["sl"])
+             if x["code"] == "leases.disagrees"]
+    assert [(x["ip"], x["server"], x["line"]) for x in found] == [
+        ("192.168.100.125", PRIMARY, text[:start].count("\n") + 1)]
+    message = found[0]["message"]
+    assert "client 02:da:04:00:00:77 in the file, 02:da:04:00:00:02 on the wire" in message
+    assert "a lease of 3600 s in the file, 60 s on the wire" in message
