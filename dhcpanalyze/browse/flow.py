@@ -82,6 +82,8 @@ def ladder_header(ladder: Ladder) -> list[Text]:
         if t.expected_server:
             line.append(f"  designated by split {fmt.safe(t.expected_server)}{_role(ladder, t.expected_server)}")
         line.append(f"  served by {fmt.safe(t.server)}{_role(ladder, t.server or '')}")
+        if t.expected_server and t.server and t.server != t.expected_server:
+            line.append(" (not the designated peer)", "bold yellow")
         line.append(f"  → {fmt.safe(t.outcome)}", "green" if t.outcome in ("ack", "released") else "bold red")
         lines.append(line)
     return lines
