@@ -161,6 +161,12 @@ class Session:
             if nth < len(records):
                 self._lines[row] = self.rows_.line(records[nth])
 
+    def row_at(self, position: int) -> int | None:
+        """The row number at a position of the (filtered) list."""
+        with self.lock:
+            rows = range(len(self.rows_)) if self.view is None else self.view
+            return rows[position] if 0 <= position < len(rows) else None
+
     def position_of(self, row: int) -> int:
         """Where a row is in the (filtered) list; the nearest following one when filtered out."""
         with self.lock:
