@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
+from dhcpanalyze.commands.report import BATCH_GC_THRESHOLDS
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.reports import pipeline
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from dhcpanalyze.tui.app import BrowseApp       # Textual is imported only for this command
 
     session = Session(args.files, decode_options(args))
-    app = BrowseApp(session, lambda: file_source(session, args.files))
+    app = BrowseApp(session, lambda: file_source(session, args.files), tune_gc=True)
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)          # as report: loading makes no cycles to collect
     app.run()
     return Exit.OK
 
