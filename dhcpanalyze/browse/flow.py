@@ -223,7 +223,7 @@ def failover_view(tl: Timeline, width: int = 100) -> LazyLines:
     out = [_rel_title(rel), _rel_config(rel)]
     out += _peer_lines(rel)
     out.append(Text(""))
-    out += state_bands(tl, max(width - 24, 20))
+    out += state_bands(tl, max(width - 28, 20))
     out.append(Text(""))
     out += _binding_lines(tl, max(width - 24, 20))
     out.append(Text(""))
@@ -271,16 +271,19 @@ def state_bands(tl: Timeline, cols: int) -> list[Text]:
     """A band per peer, one cell per slice of the capture, coloured by the state it announced."""
     rel = tl.rel
     first, length = _span(tl)
-    out = [Text(f"{'':24}{fmt.clock(first)} … {fmt.clock(first + length)}  "
+    out = [Text(f"{'':28}{fmt.clock(first)} … {fmt.clock(first + length)}  "
                 f"({length:.1f} s, {length / cols:.2f} s per cell; each peer's state as it last "
                 "announced it: no STATE crosses a link that is down)", "dim")]
     for ip in sorted(rel.peers, key=lambda p: (p != rel.primary, p)):
-        line = Text(f"  {fmt.safe(ip):<15} {rel.role(ip)[:6]:<6} ", no_wrap=True)
+        line = Text(f"  {fmt.safe(ip):<15} {rel.role(ip)[:9]:<9} ", no_wrap=True)
+        before = None
         for state in _cell_states(rel, ip, first, length, cols):
             mark, style = STATE_MARKS.get(state, ("?", "")) if state else ("·", "dim")
-            line.append(mark, style)
+            # the letter where a stay begins, its colour after: a band reads as runs, not letters
+            line.append(mark if state != before or not state else " ", style)
+            before = state
         out.append(line)
-    link = Text(f"  {'link':<22} ", no_wrap=True)
+    link = Text(f"  {'link':<25} ", no_wrap=True)
     for c in range(cols):
         up = rel.link_up_at(first + (c + 1) * length / cols)
         link.append("━" if up else "╌" if up is False else "·", "green" if up else "red" if up is False else "dim")

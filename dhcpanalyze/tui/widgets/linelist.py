@@ -91,7 +91,8 @@ class LineList(ScrollView, can_focus=True):
         text = self._line(index) if index < self._total else None
         if text is None:
             return Strip.blank(width, style)
-        strip = Strip(text.render(self.app.console), text.cell_len)
+        # the widget's colours under the line's own, so a line and the space after it share one background
+        strip = Strip(text.render(self.app.console), text.cell_len).apply_style(style)
         strip = strip.crop_extend(scroll_x, scroll_x + width, style)
         if index == self.cursor:
             strip = Strip(Segment.apply_style(strip, post_style=CURSOR if self.has_focus else BLURRED), width)
