@@ -84,6 +84,16 @@ class Decoder:
         for issue in capture.issues:
             yield CaptureIssue(self.frames_read, self.last_ts, f"{path}: {issue}")
 
+    def decode_frame(self, frame: int, ts: float, data: bytes, linktype: int, wirelen: int
+                     ) -> list[Record]:
+        """Records of one frame handed in by a live source (no file, no prefilter)."""
+        off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else \
+            ipv4_offset(data, linktype)
+        if off < 0 or not self._is_candidate(data, off):
+            return []
+        self.last_ts = ts
+        return self._ipv4(frame, ts, data, off, linktype, wirelen)
+
     def _is_candidate(self, data: bytes, off: int) -> bool:
         """DHCP, failover or an ICMP error, judged from fixed offsets. The reader's prefilter already
         judged plain Ethernet/IPv4; this covers the rest (tags, IP options, other link types)."""

@@ -5,20 +5,24 @@ import argparse
 import sys
 from typing import Iterator
 
-from dhcpanalyze.decode import CaptureError, DecodeOptions, iter_records
+from dhcpanalyze.commands import live
+from dhcpanalyze.decode import CaptureError, Decoder, DecodeOptions, iter_records
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.reports import packets as render
+from dhcpanalyze.sources.live import IdleTick, live_records
+from dissectors.text import escape_text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("packets", help="list decoded DHCP and failover messages",
                        description="List every DHCP and ISC failover message in the captures.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="pcap / pcapng (optionally gzipped); - for stdin")
+    p.add_argument("files", nargs="*", metavar="FILE", help="pcap / pcapng (optionally gzipped); - for stdin")
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("-V", dest="verbose", action="store_true", help="full decode tree of each message")
     p.add_argument("-x", dest="hex", action="store_true", help="hex dump of the frame")
     add_decode_arguments(p)
+    live.add_live_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -36,6 +40,11 @@ def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOp
 
 
 def run(args: argparse.Namespace) -> int:
+    early = live.preflight(args, "packets")
+    if early is not None:
+        return early
+    if args.interface:
+        return _run_live(args)
     records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
     out = sys.stdout
     try:
@@ -45,6 +54,20 @@ def run(args: argparse.Namespace) -> int:
         out.flush()
         print(f"dhcpanalyze: {exc}", file=sys.stderr)
         return Exit.UNREADABLE
+    return Exit.OK
+
+
+def _run_live(args: argparse.Namespace) -> int:
+    """Stream one line per message as it arrives, until the capture ends or Ctrl-C."""
+    decode = decode_options(args, keep_raw=args.hex)
+    try:
+        capture = live.open_capture(args, decode)
+    except CaptureError as exc:
+        print(f"dhcpanalyze packets: {escape_text(str(exc))}", file=sys.stderr)
+        return Exit.UNREADABLE
+    with live.interrupts(capture):
+        records = (r for r in live_records(Decoder(decode), capture) if type(r) is not IdleTick)
+        live.write_flushed(_lines(args, records), sys.stdout.write, sys.stdout.flush)
     return Exit.OK
 
 

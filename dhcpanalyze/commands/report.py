@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from dhcpanalyze import forked
+from dhcpanalyze.commands import live
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
@@ -19,6 +20,7 @@ from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.reports import filters, pipeline, render
 from dhcpanalyze.reports.csvout import TABLES
 from dhcpanalyze.reports.events import SEVERITIES, FindingTally
+from dhcpanalyze.reports.livepipeline import live_events
 from dhcpanalyze.reports.progress import Progress
 from dissectors.text import escape_text
 
@@ -45,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Correlate DHCP and ISC failover traffic: transactions, servers, the failover "
                     "relationship, leases, and findings with explanations.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE",
+    p.add_argument("files", nargs="*", metavar="FILE",
                    help="pcap / pcapng (optionally gzipped); - for stdin")
     p.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
     p.add_argument("--csv-table", choices=tuple(TABLES), default="transactions",
@@ -61,6 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "with 2 or more CPUs) reads and decodes in a second process beside the "
                         "analysis. The report is the same either way; more than 2 counts as 2.")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    live.add_live_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -113,24 +116,39 @@ def _ip_list(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    early = live.preflight(args, "report")
+    if early is not None:
+        return early
     flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until)
     if flt.since is not None and flt.until is not None and flt.since > flt.until:
         return _fail(Exit.USAGE, "--since is after --until")
     try:
-        pipeline.check_inputs(args.files)
+        capture = live.open_capture(args, decode_options(args))     # None without -i
+        if capture is None:
+            pipeline.check_inputs(args.files)
     except CaptureError as exc:
         return _fail(Exit.UNREADABLE, str(exc))
+    with live.interrupts(capture):
+        return _report(args, flt, capture)
+
+
+def _report(args: argparse.Namespace, flt: filters.ReportFilter, capture) -> int:
     tally = FindingTally()
     progress = Progress(sys.stderr)
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
-    events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
-                             watch=lambda records: progress.watch(_warn_issues(records)),
-                             jobs=_jobs(args.jobs))
+
+    def watch(records):
+        return progress.watch(_warn_issues(records))
+    if capture is not None:
+        events = live_events(capture, decode_options(args), pipeline.settings(args), watch=watch)
+    else:
+        events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
+                                 watch=watch, jobs=_jobs(args.jobs))
     events = filters.apply(flt, events)
     if args.fail_on is not None:        # only --fail-on reads the tally
         events = tally.watch(events)
     try:
-        _write(render.lines(args, events, flt, sys.stdout))
+        _write(render.lines(args, events, flt, sys.stdout), flush_each=capture is not None)
     except CaptureError as exc:         # stdin that is not a capture
         return _fail(Exit.UNREADABLE, str(exc))
     except forked.DecoderProcessLost as exc:
@@ -155,10 +173,13 @@ def _warn_issues(records: Iterable[Record]) -> Iterator[Record]:
         yield record
 
 
-def _write(lines: Iterator[str]) -> None:
+def _write(lines: Iterator[str], flush_each: bool = False) -> None:
+    """The report to stdout; live, each line is flushed (jsonl findings appear as they are known)."""
     out = sys.stdout
     if hasattr(out, "reconfigure"):     # a C-locale terminal must not crash on a UTF-8 hostname
         out.reconfigure(errors="backslashreplace")
+    if flush_each:
+        live.write_flushed(lines, out.write, out.flush)
     for line in lines:
         out.write(line + "\n")
     out.flush()
