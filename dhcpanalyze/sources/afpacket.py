@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import os
 import select
 import socket
 import struct
 import time
-from pathlib import Path
 
 from dhcpanalyze.sources.bpf import SNAPLEN, pack_program
 from dhcpanalyze.sources.pipe import CaptureStartError, LiveItem
@@ -29,6 +29,7 @@ ETH_P_ALL = 0x0003
 SO_ATTACH_FILTER = 26
 SO_TIMESTAMPNS = SCM_TIMESTAMPNS = 35
 SOL_PACKET, PACKET_STATISTICS = 263, 6
+SIOCGIFINDEX = 0x8933
 PACKET_OUTGOING = 4
 ARPHRD_ETHER, ARPHRD_LOOPBACK = 1, 772
 LINKTYPE_ETHERNET = 1
@@ -55,6 +56,7 @@ class SocketSource:
         self._stopped = False
         self.sock = _open(interface, program)
         self._skip_outgoing = self.sock.getsockname()[3] == ARPHRD_LOOPBACK
+        self._ifindex = self._index()
         if drop_privileges:
             drop_root()
 
@@ -66,7 +68,24 @@ class SocketSource:
             self._close_counting()
             return items or None
         ready, _, _ = select.select([self.sock], [], [], timeout)
-        return self._drain() if ready else []
+        if ready:
+            return self._drain()
+        if not self._still_there():
+            self.issues.append(f"interface {self.interface} was removed; the capture has stopped")
+            self._stopped = True
+        return []
+
+    def _still_there(self) -> bool:
+        """After a quiet spell: is it the same interface (a deleted one gives ENETDOWN only once)?"""
+        return self._index() == self._ifindex
+
+    def _index(self) -> int | None:
+        """The interface's index as the socket's own network namespace knows it (SIOCGIFINDEX)."""
+        ifreq = struct.pack("16si", self.interface.encode()[:15], 0)
+        try:
+            return struct.unpack_from("16si", fcntl.ioctl(self.sock.fileno(), SIOCGIFINDEX, ifreq))[1]
+        except OSError:
+            return None
 
     def _drain(self) -> list[LiveItem]:
         items = []
@@ -86,11 +105,11 @@ class SocketSource:
         return items
 
     def _lost(self, exc: OSError) -> None:
-        """ENETDOWN: the interface went down; if it no longer exists the capture is over."""
-        if exc.errno == errno.ENETDOWN and Path("/sys/class/net", self.interface).exists():
-            self.issues.append(f"interface {self.interface} went down (capture continues when it is up)")
+        """ENETDOWN: the interface went down (it may come back up, or be gone: see _still_there)."""
+        if exc.errno == errno.ENETDOWN:
+            self.issues.append(f"interface {self.interface} went down")
             return
-        self.issues.append(f"interface {self.interface} is gone ({os.strerror(exc.errno or 0)}); "
+        self.issues.append(f"capture on {self.interface} failed ({os.strerror(exc.errno or 0)}); "
                            "the capture has stopped")
         self._stopped = True
 
@@ -129,7 +148,7 @@ def _open(interface: str, program: list) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno in (errno.ENODEV, errno.ENXIO):
-            raise CaptureStartError(f"no interface named {interface!r} (dhcpanalyze -D lists them)",
+            raise CaptureStartError(f"no interface named {interface!r} (-D lists them)",
                                     "interface") from None
         raise CaptureStartError(f"cannot capture on {interface}: {exc.strerror}", "other") from None
     hatype = sock.getsockname()[3]

@@ -78,21 +78,31 @@ def choose_backend(asked: str) -> str:
 def open_live(options: LiveOptions, saver: PcapSaver | None = None) -> LiveCapture:
     """Start capturing; LiveCaptureError with a one-line reason if it cannot."""
     backend = choose_backend(options.backend)
+    if saver is not None:
+        try:
+            saver.open()
+        except OSError as exc:
+            raise LiveCaptureError(f"cannot save to {saver.path}: {exc.strerror or exc}") from None
     try:
         source = _start(backend, options)
     except CaptureStartError as exc:
+        _discard(saver)
         raise LiveCaptureError(f"{exc}; {PRIVILEGE_HELP}" if exc.kind == "privilege" else str(exc)) \
             from None
     except FileNotFoundError:
+        _discard(saver)
         raise LiveCaptureError(f"{backend} is not installed (--capture-backend picks another)") from None
-    capture = LiveCapture(options, backend, source, saver)
     if saver is not None:
-        try:
-            saver.start(source.header)
-        except OSError as exc:
-            capture.close()
-            raise LiveCaptureError(f"cannot save to {saver.path}: {exc.strerror or exc}") from None
-    return capture
+        saver.start(source.header)
+    return LiveCapture(options, backend, source, saver)
+
+
+def _discard(saver: PcapSaver | None) -> None:
+    """The capture did not start: leave no empty file behind."""
+    if saver is not None:
+        saver.close()
+        for path in saver.written:
+            path.unlink(missing_ok=True)
 
 
 def _start(backend: str, options: LiveOptions):
@@ -127,39 +137,44 @@ class LiveCapture:
     records: int = 0                        # packets read (frame numbers run 1..records)
     issues: list[str] = field(default_factory=list)
     stopping: bool = False
-    started: float = field(default_factory=time.time)
+    _clock: tuple[float, float] = field(default_factory=lambda: (time.time(), time.monotonic()))
 
     def __iter__(self) -> Iterator[Packet | IdleTick]:
+        """Packets and idle ticks until the capture ends; iterating again resumes (close() or a
+        `with` block ends the capture however the iteration was left)."""
         source, opts, saver = self.source, self.options, self.saver
         count = opts.count or 0
         deadline = time.monotonic() + opts.duration_s if opts.duration_s else None
-        last_ts, last_mono = time.time(), time.monotonic()
-        try:
-            while True:
-                items = source.read(self._wait(deadline))
-                if items is None:
-                    break
-                if not items:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        self.stop()
-                    elif not self.stopping:
-                        yield IdleTick(last_ts + time.monotonic() - last_mono)
-                    continue
-                for ts, data, linktype, wirelen, record in items:
-                    if count and self.records >= count:
-                        self.stop()
-                        break
-                    self.records += 1
-                    if saver is not None:
-                        saver.write(record)
-                    yield self.records, ts, data, linktype, wirelen
-                last_ts, last_mono = ts, time.monotonic()
-                if saver is not None:
-                    saver.flush()
-                if deadline is not None and last_mono >= deadline or count and self.records >= count:
+        self._clock = (time.time(), time.monotonic())
+        while True:
+            items = source.read(self._wait(deadline))
+            if items is None:
+                break
+            if not items:
+                if deadline is not None and time.monotonic() >= deadline:
                     self.stop()
-        finally:
-            self.close()
+                elif not self.stopping:
+                    yield IdleTick(self.now())
+                continue
+            for ts, data, linktype, wirelen, record in items:
+                if count and self.records >= count:
+                    self.stop()
+                    break
+                self.records += 1
+                if saver is not None:
+                    saver.write(record)
+                yield self.records, ts, data, linktype, wirelen
+            self._clock = (ts, time.monotonic())
+            if saver is not None:
+                saver.flush()
+            if deadline is not None and self._clock[1] >= deadline or count and self.records >= count:
+                self.stop()
+        self.close()
+
+    def now(self) -> float:
+        """The capture's time now: the last packet's time plus the monotonic time since it came."""
+        ts, mono = self._clock
+        return ts + time.monotonic() - mono
 
     def _wait(self, deadline: float | None) -> float:
         if self.stopping:
@@ -212,7 +227,7 @@ def live_records(decoder, capture: LiveCapture) -> Iterator[Record | IdleTick]:
             yield from decoder.decode_frame(*item)
     decoder.frames_read = capture.records
     for issue in capture.all_issues():
-        yield CaptureIssue(capture.records, decoder.last_ts, issue)
+        yield CaptureIssue(capture.records, capture.now(), issue)
     yield from decoder.finish()
 
 

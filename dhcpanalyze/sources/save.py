@@ -49,10 +49,17 @@ class PcapSaver:
         self._size = 0
         self._limit = int(ring.filesize_mb * 1_000_000) if ring else 0
 
-    def start(self, header: bytes) -> None:
-        """Open the first file now, so a bad path fails before the capture runs (OSError)."""
-        self._header = header
+    def open(self) -> None:
+        """Create the first file before the capture starts (and before the socket backend gives
+        up root), so a bad path fails at once (OSError)."""
         self._open_next()
+
+    def start(self, header: bytes) -> None:
+        """The capture's pcap header: the first bytes of every file."""
+        self._header = header
+        self._file.write(header)
+        self._size = len(header)
+        self._file.flush()
 
     def write(self, record: bytes) -> None:
         if self._file is None:
@@ -82,7 +89,7 @@ class PcapSaver:
         self._close_file()
         self._open_next()
         oldest_kept = len(self.written) - self.ring.files
-        if oldest_kept > 0 and self.written[oldest_kept - 1].exists():
+        if oldest_kept > 0:
             os.unlink(self.written[oldest_kept - 1])
 
     def flush(self) -> None:
@@ -106,4 +113,4 @@ class PcapSaver:
 
     def kept(self) -> list[str]:
         """The files that hold the capture now (a ring keeps only the newest)."""
-        return [str(p) for p in self.written if p.exists()]
+        return [str(p) for p in self.written[-self.ring.files if self.ring else -1:]]
