@@ -1,11 +1,18 @@
 """Build a large benchmark capture from the real lab samples.
 
-Every DHCP and failover frame of the samples is replicated with fresh client MACs and xids (DHCP) and
+Two mixes. The DHCP mix (`build`): every DHCP and failover frame of the samples is replicated with fresh client MACs and xids (DHCP) and
 fresh TCP ports (failover), so the engine sees many distinct clients and failover connections; each
 replica is shifted in time, and background TCP/UDP noise is interleaved so that DHCP + failover make
 up `--share` of the packets (10 % by default), with frame sizes typical of a campus SPAN port.
 
+The failover mix (`build_resync`, `--mix failover`): the real pool resync of samples/resync.pcap (a
+fresh ISC pair: UPDREQALL answered by one BNDUPD per address, each BNDACKed, several messages per
+frame) replayed by `--relationships` pairs at once, each pair with its own server addresses, again
+and again (each wave is the pairs reconnecting and resyncing), with noise so that the failover
+frames are `--share` of the packets (8 % by default: ~80k frames carrying ~900k messages in 1M).
+
     python benchmarks/make_capture.py --packets 1000000 -o bench/1m.pcap samples/*.pcap
+    python benchmarks/make_capture.py --mix failover --packets 1000000 -o bench/fo-1m.pcap samples/resync.pcap
 """
 from __future__ import annotations
 
@@ -68,12 +75,16 @@ def failover_time_fields(frames: list[tuple[float, bytes]]) -> dict[int, list[in
     return where
 
 
-def replicate(frame: bytes, k: int, time_at: list[int] = (), shift: int = 0) -> bytes:
+def replicate(frame: bytes, k: int, time_at: list[int] = (), shift: int = 0,
+              addresses: dict[bytes, bytes] | None = None) -> bytes:
     """Copy k of a frame: DHCP gets a new xid and client MAC, failover a new TCP client port and its
     messages' sender times moved by the replica's time shift (so the peers' clocks stay consistent)."""
     buf = bytearray(frame)
     for at in time_at:
         struct.pack_into("!I", buf, at, (struct.unpack_from("!I", buf, at)[0] + shift) & 0xFFFFFFFF)
+    if addresses:                          # IPv4 source and destination (checksums are not checked)
+        for at in (26, 30):
+            buf[at:at + 4] = addresses.get(bytes(buf[at:at + 4]), buf[at:at + 4])
     ihl = (buf[14] & 0x0F) * 4
     l4 = 14 + ihl
     proto = buf[23]
@@ -139,14 +150,64 @@ def build(paths: list[str], out: Path, packets: int, share: float, seed: int = 1
     return {"packets": written, "relevant": relevant, "replicas": k, "bytes": out.stat().st_size}
 
 
+def build_resync(paths: list[str], out: Path, packets: int, share: float = 0.08,
+                 relationships: int = 64, seed: int = 1) -> dict:
+    """The failover mix: `relationships` pairs resyncing at once (replicas of the samples' failover
+    frames, pair r's servers at 10.r.0.2/.3 ...), wave after wave, noise in between."""
+    rng = random.Random(seed)
+    base = [(ts, frame) for ts, frame in relevant_frames(paths) if frame[23] == 6]
+    if not base:
+        sys.exit("no failover frames in the given samples")
+    servers = sorted({frame[at:at + 4] for _, frame in base for at in (26, 30)})
+    noise_pool = [noise_frame(rng) for _ in range(2000)]
+    per_relevant = max(0, round(1 / share) - 1)
+    start = base[0][0]
+    span = int(base[-1][0] - start) + 2           # whole seconds: the header times move by it
+    time_fields = failover_time_fields(base)
+    written = relevant = wave = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as fh:
+        writer = dpkt.pcap.Writer(fh, snaplen=65535)
+        while written < packets:
+            frames = []
+            for r in range(relationships):
+                k = wave * relationships + r
+                addresses = {ip: bytes((10, r >> 8 & 255, r & 255, ip[3])) for ip in servers}
+                for index, (ts, frame) in enumerate(base):
+                    # the pairs start a millisecond apart, so their messages interleave
+                    t = ts + wave * span + r * 1e-3
+                    frames.append((t, replicate(frame, k, time_fields.get(index, ()), wave * span,
+                                                addresses)))
+            frames.sort(key=lambda f: f[0])
+            for t, frame in frames:
+                writer.writepkt(frame, t)
+                relevant += 1
+                written += 1
+                for i in range(per_relevant):
+                    writer.writepkt(noise_pool[(written + i) % len(noise_pool)], t + (i + 1) * 1e-7)
+                written += per_relevant
+                if written >= packets:
+                    break
+            wave += 1
+    return {"packets": written, "relevant": relevant, "waves": wave, "relationships": relationships,
+            "bytes": out.stat().st_size}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("samples", nargs="+")
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--packets", type=int, default=1_000_000)
-    ap.add_argument("--share", type=float, default=0.10, help="share of DHCP + failover frames")
+    ap.add_argument("--mix", choices=("dhcp", "failover"), default="dhcp")
+    ap.add_argument("--share", type=float, help="share of DHCP + failover frames (default 0.10; "
+                                                "failover mix 0.08)")
+    ap.add_argument("--relationships", type=int, default=64, help="failover mix: pairs at once")
     args = ap.parse_args()
-    print(build(args.samples, args.output, args.packets, args.share))
+    if args.mix == "failover":
+        print(build_resync(args.samples, args.output, args.packets, args.share or 0.08,
+                           args.relationships))
+    else:
+        print(build(args.samples, args.output, args.packets, args.share or 0.10))
 
 
 if __name__ == "__main__":

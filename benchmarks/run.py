@@ -1,6 +1,7 @@
 """Benchmark `dhcpanalyze report` against a bare dpkt reader loop and tshark, in one run.
 
     python benchmarks/run.py     # builds bench/1000000.pcap and bench/2000000.pcap from samples/ if missing
+    python benchmarks/run.py --mix failover    # bench/fo-*.pcap: pairs resyncing (samples/resync.pcap)
 
 Prints wall time, CPU time and peak memory of each command and the ratios the project's targets are
 stated in (see BENCHMARKS.md). The commands run interleaved, --repeat rounds (default 5; tshark, whose
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import glob
 import os
 import shutil
 import statistics
@@ -76,11 +76,27 @@ def compile_package() -> None:
         compileall.compile_dir(str(ROOT / package), quiet=1)
 
 
-def ensure_capture(path: Path, packets: int) -> None:
-    if not path.exists():
-        samples = sorted(glob.glob(str(ROOT / "samples" / "*.pcap")))
-        print(f"building {path} ({packets} packets) from {len(samples)} samples ...", flush=True)
-        print(" ", make_capture.build(samples, path, packets, 0.10), flush=True)
+FAILOVER_SAMPLE = "resync.pcap"      # the failover mix's source
+# the DHCP mix: the samples it was first built from, so that its figures stay comparable when
+# samples are added
+DHCP_SAMPLES = ("seed.pcap", "skew.pcap", "relay.pcap", "many.pcap", "interrupt.pcap")
+
+
+def capture_path(folder: Path, packets: int, mix: str) -> Path:
+    return folder / (f"{packets}.pcap" if mix == "dhcp" else f"fo-{packets}.pcap")
+
+
+def ensure_capture(path: Path, packets: int, mix: str = "dhcp") -> None:
+    if path.exists():
+        return
+    if mix == "failover":
+        print(f"building {path} ({packets} packets, failover mix) ...", flush=True)
+        print(" ", make_capture.build_resync([str(ROOT / "samples" / FAILOVER_SAMPLE)], path, packets),
+              flush=True)
+        return
+    samples = sorted(str(ROOT / "samples" / name) for name in DHCP_SAMPLES)
+    print(f"building {path} ({packets} packets) from {len(samples)} samples ...", flush=True)
+    print(" ", make_capture.build(samples, path, packets, 0.10), flush=True)
 
 
 def commands(capture: Path) -> dict[str, list[str]]:
@@ -101,13 +117,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", type=Path, default=ROOT / "bench")
     ap.add_argument("--packets", type=int, default=1_000_000)
+    ap.add_argument("--mix", choices=("dhcp", "failover"), default="dhcp",
+                    help="dhcp: the samples' DHCP traffic; failover: many pairs resyncing (BENCHMARKS.md)")
     ap.add_argument("--no-tshark", action="store_true")
     ap.add_argument("--repeat", type=int, default=5, help="rounds: runs of each command")
     ap.add_argument("--tshark-rounds", type=int, default=1, help="rounds that include tshark (the first ones)")
     args = ap.parse_args()
-    small, large = args.dir / f"{args.packets}.pcap", args.dir / f"{2 * args.packets}.pcap"
-    ensure_capture(small, args.packets)
-    ensure_capture(large, 2 * args.packets)
+    small, large = capture_path(args.dir, args.packets, args.mix), capture_path(args.dir, 2 * args.packets, args.mix)
+    ensure_capture(small, args.packets, args.mix)
+    ensure_capture(large, 2 * args.packets, args.mix)
     compile_package()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the runs", flush=True)
     rounds = [run_round(n, small, large, args.no_tshark or n > args.tshark_rounds)

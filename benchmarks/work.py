@@ -1,6 +1,7 @@
 """Count the work of `dhcpanalyze report` in CPU instructions, which a busy shared machine does not change.
 
     python benchmarks/work.py                 # builds bench/100000.pcap and bench/200000.pcap if missing
+    python benchmarks/work.py --mix failover  # bench/fo-100000.pcap ...: many pairs resyncing
 
 Wall times on a shared virtual machine move by ±40 % between runs of the same command (see
 BENCHMARKS.md); instruction counts from valgrind's callgrind are the same on every run. This runs,
@@ -20,7 +21,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from run import DPKT_LOOP, ROOT, compile_package, ensure_capture
+from run import DPKT_LOOP, ROOT, capture_path, compile_package, ensure_capture
 
 def instructions(cmd: list[str]) -> int:
     """Instructions callgrind counted for one command (stdout discarded)."""
@@ -36,12 +37,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", type=Path, default=ROOT / "bench")
     ap.add_argument("--packets", type=int, default=100_000)
+    ap.add_argument("--mix", choices=("dhcp", "failover"), default="dhcp")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (Debian: apt install valgrind)")
-    small, large = args.dir / f"{args.packets}.pcap", args.dir / f"{2 * args.packets}.pcap"
-    ensure_capture(small, args.packets)
-    ensure_capture(large, 2 * args.packets)
+    small, large = capture_path(args.dir, args.packets, args.mix), capture_path(args.dir, 2 * args.packets, args.mix)
+    ensure_capture(small, args.packets, args.mix)
+    ensure_capture(large, 2 * args.packets, args.mix)
     compile_package()
     py = sys.executable
     report = [py, "-m", "dhcpanalyze", "report", "--format", "jsonl", "--jobs", "1"]

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from dhcpanalyze import __version__
-from dhcpanalyze.commands import packets, report
+from dhcpanalyze.commands import config, leases, packets, report, tui
 from dhcpanalyze.exitcodes import Exit
+from dhcpanalyze.output import OutputError
 
-COMMANDS = (packets, report)
+COMMANDS = (packets, report, config, leases, tui)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,8 +24,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_default_command(argv: list[str]) -> list[str]:
+    """`dhcpanalyze FILE...` means `dhcpanalyze tui FILE...`. A first word that is a command stays
+    one, unless it is alone and names an existing file (`dhcpanalyze report` with a file `report`);
+    `dhcpanalyze tui report` or `./report` always open such a file."""
+    names = {command.__name__.rsplit(".", 1)[-1] for command in COMMANDS}
+    if not argv or argv[0].startswith("-") and argv[0] != "-":
+        return argv
+    if argv[0] not in names or len(argv) == 1 and os.path.isfile(argv[0]):
+        return ["tui", *argv]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = with_default_command(sys.argv[1:] if argv is None else list(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:          # argparse exits 2 on usage errors, 0 on --help
@@ -35,6 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:            # `dhcpanalyze packets x | head`
         sys.stderr.close()
         return Exit.OK
+    except OutputError as exc:         # `dhcpanalyze report x > /dev/full`
+        print(f"dhcpanalyze: cannot write the output: {exc}", file=sys.stderr)
+        _discard_stdout()
+        return Exit.OUTPUT
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's last flush of what is still buffered at exit
+    does not fail a second time with an 'Exception ignored' message."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):   # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,8 @@ class Decoder:
 
     def read(self, path: str) -> Iterator[Record]:
         opts = self.opts
-        capture = CaptureFile(path, Prefilter(opts.dhcp_ports, opts.failover_ports, ICMP_ERRORS))
+        capture = self.capture = CaptureFile(path, Prefilter(opts.dhcp_ports, opts.failover_ports,
+                                                             ICMP_ERRORS))
         # Frames the reader's prefilter judged need no second look here; pcapng, VLAN tags, IP
         # options and other link types do.
         prefilters = capture.prefilters
@@ -84,11 +85,9 @@ class Decoder:
         for issue in capture.issues:
             yield CaptureIssue(self.frames_read, self.last_ts, f"{path}: {issue}")
 
-    def decode_frame(self, frame: int, ts: float, data: bytes, linktype: int, wirelen: int
-                     ) -> list[Record]:
-        """Records of one frame handed in by a live source (no file, no prefilter)."""
-        off = 14 if linktype == LINKTYPE_ETHERNET and data[12:14] == b"\x08\x00" else \
-            ipv4_offset(data, linktype)
+    def frame_records(self, frame: int, ts: float, data: bytes, linktype: int, wirelen: int) -> list[Record]:
+        """The records of one frame, judged and decoded as read() does (frames re-read on demand)."""
+        off = ipv4_offset(data, linktype)
         if off < 0 or not self._is_candidate(data, off):
             return []
         self.last_ts = ts

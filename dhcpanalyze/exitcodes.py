@@ -7,4 +7,5 @@ class Exit(IntEnum):
     FINDINGS = 1        # a finding at or above --fail-on
     USAGE = 2           # bad command line
     UNREADABLE = 3      # input missing or not a capture at all
+    OUTPUT = 4          # the output could not be written (disk full, closed or read-only stdout)
     INTERRUPTED = 130   # Ctrl-C

@@ -7,26 +7,27 @@ sent; renderers call `escape_text` before anything reaches a terminal.
 """
 from __future__ import annotations
 
-import re
-
-# C0 controls, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), the backslash that starts
-# our own escapes, and Unicode format characters that reorder or hide text (bidi overrides, zero-width).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\\\\\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
+# What a terminal may act on or hide is exactly what Python calls not printable: the Unicode
+# "Other" categories (Cc controls, among them ESC, CR and the one-byte CSI 0x9b; Cf format characters
+# such as bidi controls U+061C / U+202E, U+180E, the soft hyphen U+00AD, U+FFF9..FFFB and the tag
+# characters U+E0000..; surrogates, private use, unassigned) and the separators but the ASCII space
+# (U+2028 line separator, no-break spaces that look like a space). The backslash that starts our own
+# escapes is escaped too, so every escape is read one way.
+def _escape_char(char: str) -> str:
     if char == "\\":
         return "\\\\"
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def escape_text(text: str) -> str:
-    """`text` with control characters, ANSI escapes and bidi controls shown as \\xNN / \\uNNNN."""
-    if _UNSAFE.search(text) is None:
+    """`text` with every non-printable character (controls, ANSI escapes, Unicode format characters
+    such as bidi controls) shown as \\xNN / \\uNNNN / \\UNNNNNNNN, and a backslash as two."""
+    if text.isprintable() and "\\" not in text:
         return text
-    return _UNSAFE.sub(_escape_char, text)
+    return "".join(c if c.isprintable() and c != "\\" else _escape_char(c) for c in text)
 
 
 def decode_text(raw: bytes) -> str:

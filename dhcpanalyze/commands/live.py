@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from dhcpanalyze.exitcodes import Exit
-from dhcpanalyze.sources.live import BACKENDS, LiveCapture, LiveOptions, list_interfaces, open_live
+from dhcpanalyze.output import write_lines
+from dhcpanalyze.sources.live import BACKENDS, IdleTick, LiveCapture, LiveOptions, list_interfaces, open_live
 from dhcpanalyze.sources.save import PcapSaver, parse_ring
 
 LIVE_ONLY = ("capture_filter", "save", "ring", "duration", "count")
@@ -111,9 +112,12 @@ def interrupts(capture: LiveCapture | None) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def write_flushed(lines: Iterator[str], write: Callable[[str], object], flush: Callable[[], object]
-                  ) -> None:
+def write_flushed(lines: Iterable[str]) -> None:
     """One line at a time, each flushed: someone (or `grep --line-buffered`) is watching."""
     for line in lines:
-        write(line + "\n")
-        flush()
+        write_lines((line,))
+
+
+def without_ticks(items: Iterable) -> Iterator:
+    """Records only (packets has nothing to expire)."""
+    return (item for item in items if type(item) is not IdleTick)

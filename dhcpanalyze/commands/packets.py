@@ -5,13 +5,14 @@ import argparse
 import sys
 from typing import Iterator
 
+from dhcpanalyze import dfilter
 from dhcpanalyze.commands import live
 from dhcpanalyze.decode import CaptureError, Decoder, DecodeOptions, iter_records
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
+from dhcpanalyze.output import write_lines
 from dhcpanalyze.reports import packets as render
-from dhcpanalyze.sources.live import IdleTick, live_records
-from dissectors.text import escape_text
+from dhcpanalyze.sources.live import live_records
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("-V", dest="verbose", action="store_true", help="full decode tree of each message")
     p.add_argument("-x", dest="hex", action="store_true", help="hex dump of the frame")
+    add_display_filter_argument(p, "only the messages that match this display filter "
+                                   "(Wireshark syntax and field names, e.g. 'dhcp.option.dhcp == ACK')")
     add_decode_arguments(p)
     live.add_live_arguments(p)
     p.set_defaults(run=run)
@@ -34,6 +37,24 @@ def add_decode_arguments(p: argparse.ArgumentParser) -> None:
                    help="also treat TCP port N as failover (647 always is; old configs use 519/520)")
 
 
+def add_display_filter_argument(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("-Y", "--display-filter", dest="display_filter", metavar="FILTER", help=help_text)
+
+
+def compile_display_filter(args: argparse.Namespace, prog: str) -> dfilter.DisplayFilter | None:
+    """The -Y filter compiled, None without one; a bad one is reported tshark-style and raises
+    SystemExit(2) (usage error)."""
+    text = getattr(args, "display_filter", None)
+    if text is None:
+        return None
+    try:
+        return dfilter.compile_filter(text)
+    except dfilter.FilterError as exc:
+        lines = dfilter.caret_lines(text, exc)
+        print(f"{prog}: {lines[0]}", *lines[1:], sep="\n", file=sys.stderr)
+        raise SystemExit(Exit.USAGE) from None
+
+
 def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOptions:
     return DecodeOptions(dhcp_ports=frozenset((67, 68, *args.dhcp_port)),
                          failover_ports=frozenset((647, *args.failover_port)), keep_raw=keep_raw)
@@ -43,46 +64,68 @@ def run(args: argparse.Namespace) -> int:
     early = live.preflight(args, "packets")
     if early is not None:
         return early
-    if args.interface:
-        return _run_live(args)
-    records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
-    out = sys.stdout
     try:
-        for line in _lines(args, records):
-            out.write(line + "\n")
-    except CaptureError as exc:
-        out.flush()
-        print(f"dhcpanalyze: {exc}", file=sys.stderr)
-        return Exit.UNREADABLE
-    return Exit.OK
-
-
-def _run_live(args: argparse.Namespace) -> int:
-    """Stream one line per message as it arrives, until the capture ends or Ctrl-C."""
+        flt = compile_display_filter(args, "dhcpanalyze packets")
+    except SystemExit as exc:
+        return int(exc.code)
+    if flt is not None and flt.namespaces:
+        print("dhcpanalyze packets: note: " + ", ".join(f"{ns}.*" for ns in sorted(flt.namespaces))
+              + " describe what `report` correlates; to `packets` they are absent fields",
+              file=sys.stderr)
     decode = decode_options(args, keep_raw=args.hex)
     try:
-        capture = live.open_capture(args, decode)
+        capture = live.open_capture(args, decode)      # None without -i
     except CaptureError as exc:
-        print(f"dhcpanalyze packets: {escape_text(str(exc))}", file=sys.stderr)
+        print(f"dhcpanalyze packets: {render.escape_text(str(exc))}", file=sys.stderr)
         return Exit.UNREADABLE
-    with live.interrupts(capture):
-        records = (r for r in live_records(Decoder(decode), capture) if type(r) is not IdleTick)
-        live.write_flushed(_lines(args, records), sys.stdout.write, sys.stdout.flush)
+    if capture is not None:
+        return _run_live(args, capture, Decoder(decode), flt)
+    records = iter_records(args.files, decode)
+    if flt is not None:
+        records = _filtered(records, flt)
+    try:
+        write_lines(_lines(args, records, flt))
+    except CaptureError as exc:
+        sys.stdout.flush()
+        print(f"dhcpanalyze: {render.escape_text(str(exc))}", file=sys.stderr)
+        return Exit.UNREADABLE
     return Exit.OK
 
 
-def _lines(args: argparse.Namespace, records: Iterator[Record]) -> Iterator[str]:
+def _run_live(args: argparse.Namespace, capture, decoder: Decoder,
+              flt: dfilter.DisplayFilter | None) -> int:
+    """One line per message as it arrives (each flushed), until the capture ends or Ctrl-C."""
+    with live.interrupts(capture):
+        records = live.without_ticks(live_records(decoder, capture))
+        if flt is not None:
+            records = _filtered(records, flt)
+        live.write_flushed(_lines(args, records, flt))
+    return Exit.OK
+
+
+def _filtered(records: Iterator[Record], flt: dfilter.DisplayFilter) -> Iterator[Record]:
+    """The records the display filter selects; capture problems still reach stderr."""
+    for record in records:
+        if flt.matches(record):
+            yield record
+        elif isinstance(record, CaptureIssue):
+            print(f"dhcpanalyze: {render.escape_text(record.message)}", file=sys.stderr)
+
+
+def _lines(args: argparse.Namespace, records: Iterator[Record],
+           flt: dfilter.DisplayFilter | None = None) -> Iterator[str]:
     if args.format == "jsonl":
         for record in records:
             if isinstance(record, CaptureIssue):
-                print(f"dhcpanalyze: {record.message}", file=sys.stderr)
+                print(f"dhcpanalyze: {render.escape_text(record.message)}", file=sys.stderr)
             yield from render.jsonl_lines((record,))
         return
     t0 = None
     for record in records:
         if isinstance(record, CaptureIssue):
             print(f"dhcpanalyze: {render.escape_text(record.message)}", file=sys.stderr)
-        t0 = record.ts if t0 is None else t0
+        if t0 is None:      # times count from the first record read, shown or not
+            t0 = flt.t0 if flt is not None and flt.t0 is not None else record.ts
         yield from (render.tree_lines(record, t0) if args.verbose else (render.summary_line(record, t0),))
         if args.hex and getattr(record, "raw", b""):
             yield from render.hex_lines(record.raw)

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from dhcpanalyze import forked
-from dhcpanalyze.commands import live
-from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
+from dhcpanalyze.commands import live, report_files
+from dhcpanalyze.commands.packets import (
+    add_decode_arguments, add_display_filter_argument, compile_display_filter, decode_options)
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
+from dhcpanalyze.output import write_lines
 from dhcpanalyze.reports import filters, pipeline, render
 from dhcpanalyze.reports.csvout import TABLES
 from dhcpanalyze.reports.events import SEVERITIES, FindingTally
@@ -36,7 +38,8 @@ EPILOG = """\
 filters select transactions, leases and findings (--server also selects servers and failover
 relationships); the analysis itself always sees every packet.
 times: epoch seconds or ISO-8601 (a time without a zone is UTC).
-exit status: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 unreadable input.
+exit status: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 unreadable input,
+4 output could not be written, 130 interrupted.
 csv columns: see `python -m pydoc dhcpanalyze.reports.csvout`.
 """
 
@@ -57,6 +60,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="exit 1 when a reported finding is at least this severe "
                         "(error, warning or info)")
     _add_engine_arguments(p)
+    report_files.add_arguments(p)
     add_decode_arguments(p)
     p.add_argument("-j", "--jobs", type=_arg(_positive), metavar="N",
                    help="processes: 1 reads, decodes and analyses in one; 2 (the default on a machine "
@@ -76,6 +80,9 @@ def _add_filter_arguments(p: argparse.ArgumentParser) -> None:
                    help="only what this server offered, answered or should have answered")
     p.add_argument("--since", type=_arg(filters.parse_time), metavar="TIME")
     p.add_argument("--until", type=_arg(filters.parse_time), metavar="TIME")
+    add_display_filter_argument(p, "only transactions, leases and findings whose packets match "
+                                   "this display filter (Wireshark syntax; also txn.*, lease.*, "
+                                   "finding.* fields)")
 
 
 def _add_engine_arguments(p: argparse.ArgumentParser) -> None:
@@ -119,32 +126,43 @@ def run(args: argparse.Namespace) -> int:
     early = live.preflight(args, "report")
     if early is not None:
         return early
-    flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until)
+    try:
+        display = compile_display_filter(args, "dhcpanalyze report")
+    except SystemExit as exc:
+        return int(exc.code)
+    marks = filters.PacketMarks(display) if display is not None else None
+    flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until, marks)
     if flt.since is not None and flt.until is not None and flt.since > flt.until:
         return _fail(Exit.USAGE, "--since is after --until")
+    if not args.interface:
+        try:
+            pipeline.check_inputs(args.files)
+        except CaptureError as exc:
+            return _fail(Exit.UNREADABLE, str(exc))
+    files = report_files.load(args)     # --config / --leases
+    if isinstance(files, str):
+        return _fail(Exit.USAGE if files.startswith("at most") else Exit.UNREADABLE, files)
     try:
         capture = live.open_capture(args, decode_options(args))     # None without -i
-        if capture is None:
-            pipeline.check_inputs(args.files)
     except CaptureError as exc:
         return _fail(Exit.UNREADABLE, str(exc))
     with live.interrupts(capture):
-        return _report(args, flt, capture)
+        return _report(args, flt, marks, files, capture)
 
 
-def _report(args: argparse.Namespace, flt: filters.ReportFilter, capture) -> int:
+def _report(args: argparse.Namespace, flt: filters.ReportFilter, marks, files, capture) -> int:
     tally = FindingTally()
     progress = Progress(sys.stderr)
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
 
     def watch(records):
-        return progress.watch(_warn_issues(records))
+        return progress.watch(_warn_issues(_marked(marks, records)))
     if capture is not None:
         events = live_events(capture, decode_options(args), pipeline.settings(args), watch=watch)
     else:
         events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
                                  watch=watch, jobs=_jobs(args.jobs))
-    events = filters.apply(flt, events)
+    events = filters.apply(flt, report_files.watch(files, events))
     if args.fail_on is not None:        # only --fail-on reads the tally
         events = tally.watch(events)
     try:
@@ -165,6 +183,10 @@ def _jobs(asked: int | None) -> int:
     return min(asked, 2) if forked.can_fork() else 1
 
 
+def _marked(marks: filters.PacketMarks | None, records: Iterable[Record]) -> Iterable[Record]:
+    return records if marks is None else marks.watch(records)
+
+
 def _warn_issues(records: Iterable[Record]) -> Iterator[Record]:
     """File problems (truncated record, corrupt block) go to stderr; the report goes on."""
     for record in records:
@@ -179,10 +201,8 @@ def _write(lines: Iterator[str], flush_each: bool = False) -> None:
     if hasattr(out, "reconfigure"):     # a C-locale terminal must not crash on a UTF-8 hostname
         out.reconfigure(errors="backslashreplace")
     if flush_each:
-        live.write_flushed(lines, out.write, out.flush)
-    for line in lines:
-        out.write(line + "\n")
-    out.flush()
+        live.write_flushed(lines)
+    write_lines(lines, out)
 
 
 def _fail(code: Exit, message: str) -> int:

@@ -6,10 +6,11 @@ timer (§5.5). These are the time-driven parts of the tracker, and the event rec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dhcpanalyze.model import TcpEvent
 
+from .events import Gap, LinkDown, Unacked
 from .relationship import Relationship
 from .session import Session
 
@@ -20,7 +21,7 @@ class FoEvent:
     ts: float
     frames: list[int]
     rel: Relationship
-    data: dict = field(default_factory=dict)
+    data: object = None          # the kind's record from events.py (None for none)
 
 
 def session_key(src: str, sport: int, dst: str, dport: int) -> tuple:
@@ -47,8 +48,7 @@ class ConnectionLife:
         if ev.kind == "gap":
             rel = sess.rel if sess and sess.rel else self._relationship(
                 frozenset((ev.src, ev.dst)), None)
-            return [FoEvent("gap", ev.ts, [ev.frame], rel, {"detail": ev.detail,
-                                                             "sender": ev.src})]
+            return [FoEvent("gap", ev.ts, [ev.frame], rel, Gap(ev.detail, ev.src))]
         if ev.kind in ("fin", "rst") and sess is not None:
             del self._sessions[key]
             refused = self._refused(sess, ev) if ev.kind == "rst" else []
@@ -68,14 +68,15 @@ class ConnectionLife:
         rel.last_down_by = ev.src
         rel.link_downs += 1
         return [FoEvent("link-down", ev.ts, [ev.frame], rel,
-                        {"reason": "refused", "by": ev.src, "caller": sess.client})]
+                        LinkDown("refused", by=ev.src, caller=sess.client))]
 
     def _end(self, sess: Session, ts: float, reason: str, by: str | None = None) -> list[FoEvent]:
         sess.end_reason, sess.end_ts = reason, ts
         rel = sess.rel
         if rel is None:
             return []                    # a bare handshake: no message, nothing to tell
-        rel.bindings.unacked += sess.outstanding()
+        unacked = sess.outstanding()
+        rel.bindings.unacked += unacked
         if len(rel.sessions) < self.s.max_sessions_listed:
             rel.sessions.append(sess.summary())
         if not sess.established or reason in ("capture-end", "evicted"):
@@ -85,14 +86,15 @@ class ConnectionLife:
             return []
         rel.link_downs += 1
         rel.last_down_by = by
-        return [FoEvent("link-down", ts, [sess.last_frame], rel, {"reason": reason, "by": by})]
+        return [FoEvent("link-down", ts, [sess.last_frame], rel,
+                        LinkDown(reason, by=by, unacked=unacked))]
 
     def expire(self, now: float) -> list[FoEvent]:
         events: list[FoEvent] = []
         for sess in list(self._sessions.values()):
-            if sess.established and sess.rel is not None:
-                events += self._silence(sess, now) + self._unacked(sess, now)
-        return events
+            if sess.established and sess.rel is not None and not sess.down_reported:
+                events += self._silence(sess, now)
+        return events + self._unacked(now)
 
     def _silence(self, sess: Session, now: float) -> list[FoEvent]:
         if sess.down_reported:
@@ -107,23 +109,28 @@ class ConnectionLife:
                 sess.rel.last_down_by = d.ip
                 sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
                 return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
-                                {"reason": "silence", "silent": d.ip, "receiver": receiver,
-                                 "limit": limit, "last_heard": d.last_ts})]
+                                LinkDown("silence", unacked=sess.outstanding(), silent=d.ip,
+                                         receiver=receiver, limit=limit, last_heard=d.last_ts))]
         return []
 
-    def _unacked(self, sess: Session, now: float) -> list[FoEvent]:
+    def _unacked(self, now: float) -> list[FoEvent]:
+        """BNDUPDs older than bndack_timeout_s and still unacked, oldest first. The queue holds
+        every stored BNDUPD in arrival order, so a call looks only at the updates that came due
+        (an acked one is skipped when it reaches the front): linear in the updates, however many
+        are outstanding."""
         events = []
-        for d in sess.dirs.values():
-            while d.outstanding:
-                xid, p = next(iter(d.outstanding.items()))
-                if now - p.ts <= self.s.bndack_timeout_s or sess.down_reported:
-                    break
-                del d.outstanding[xid]
-                sess.rel.bindings.unacked += 1
-                events.append(FoEvent("unacked", now, [p.frame], sess.rel,
-                                      {"sender": d.ip, "receiver": sess.peer_of(d.ip),
-                                       "xid": xid, "ip": p.ip, "status": p.status,
-                                       "sent": p.ts}))
+        due, timeout = self._due, self.s.bndack_timeout_s
+        while due and now - due[0][0] > timeout:
+            _, sess, d, xid, p = due.popleft()
+            # acked, replaced, or its session ended (counted there); a link already reported
+            # down keeps its updates outstanding until the session ends, as before
+            if d.outstanding.get(xid) is not p or sess.end_reason is not None \
+                    or sess.down_reported:
+                continue
+            del d.outstanding[xid]
+            sess.rel.bindings.unacked += 1
+            events.append(FoEvent("unacked", now, [p.frame], sess.rel,
+                                  Unacked(d.ip, sess.peer_of(d.ip), xid, p.ip, p.status, p.ts)))
         return events
 
     def finish(self, now: float) -> list[FoEvent]:
@@ -131,4 +138,6 @@ class ConnectionLife:
         for sess in list(self._sessions.values()):
             events += self._end(sess, now, "capture-end")
         self._sessions.clear()
+        for rel in self.relationships:
+            rel.end_ts = now
         return events

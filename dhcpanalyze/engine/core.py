@@ -101,8 +101,7 @@ class Engine:
         self._events(self.ctx.failover.finish(now), out)
         self._run(self._on_finish, out, now)
         for finding in self.gate.flush():
-            self.counts.finding(finding)
-            out.append(finding)
+            self._admitted(finding, out)
         return out
 
     def summary(self) -> Summary:
@@ -144,8 +143,12 @@ class Engine:
     def _emit_all(self, findings: list[Finding], out: list[Output]) -> None:
         for finding in findings:
             for admitted in self.gate.admit(finding):
-                self.counts.finding(admitted)
-                out.append(admitted)
+                self._admitted(admitted, out)
+
+    def _admitted(self, finding: Finding, out: list[Output]) -> None:
+        self.counts.finding(finding)
+        self.ctx.failover.note_finding(finding)
+        out.append(finding)
 
     def _transactions(self, emitted: list[Transaction], out: list[Output]) -> None:
         for txn in emitted:
@@ -219,5 +222,5 @@ class Engine:
             if ev.kind == "bndupd":
                 ctx.leases.bndupd(ev.data, ev.frames[-1])
             elif ev.kind == "bndack":
-                ctx.leases.bndack(ev.data["ip"], ev.data["reason"] is not None)
+                ctx.leases.bndack(ev.data.ip, ev.data.reason is not None)
             self._run(hooks[ev.kind], out, ev)

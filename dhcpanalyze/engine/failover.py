@@ -7,17 +7,28 @@ into findings; the tracker itself judges nothing.
 """
 from __future__ import annotations
 
+from collections import deque
+
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
+from dissectors.failover.tables import MESSAGE_TYPES
+
 from .connection import ConnectionLife, FoEvent, session_key
+from .events import BindingAck, BindingUpdate, Connected, ConnectSent, LinkDown, Rejection, \
+    Skew, StateNote, Window
 from .relationship import Relationship
 from .session import Direction, Pending, Session
 from .settings import EngineSettings
-from .wireview import BINDING_STATES, REJECT_REASONS, as_ip, as_text, as_uint, fo_options, \
-    fo_state_name, hex_colon
+from .wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, fo_state_name, \
+    hex_colon, reject_text
 
 OVERFLOW = "(other relationships)"
-BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = 3, 4, 5, 6, 10, 11, 12
+# the message types the tracker handles, by name from the dissector's table (the same numbers
+# in both eras: only 7 and 9 differ, failover-wire.md §2)
+_TYPE_CODES = {name: code for code, name in MESSAGE_TYPES.items()}
+BNDUPD, BNDACK, CONNECT, CONNECTACK, STATE, CONTACT, DISCONNECT = (
+    _TYPE_CODES[name] for name in ("BNDUPD", "BNDACK", "CONNECT", "CONNECTACK", "STATE",
+                                   "CONTACT", "DISCONNECT"))
 
 
 class FailoverTracker(ConnectionLife):
@@ -26,6 +37,9 @@ class FailoverTracker(ConnectionLife):
         self.relationships: list[Relationship] = []
         self._sessions: dict[tuple, Session] = {}
         self._by_ip: dict[str, Relationship] | None = None
+        # every stored BNDUPD in arrival order: (time, session, direction, xid, Pending), the
+        # time never below the previous one (records of several files may come out of order)
+        self._due: deque[tuple[float, Session, Direction, int, Pending]] = deque()
 
     # --- lookups for the rest of the engine ---------------------------------------------------
 
@@ -75,6 +89,15 @@ class FailoverTracker(ConnectionLife):
             sess.last_frame = rec.frame
         return sess
 
+    def note_finding(self, finding) -> None:
+        """A warning or error about a relationship counts against its health verdict."""
+        if finding.relationship is None or finding.severity == "info":
+            return
+        for rel in self.relationships:
+            if rel.name == finding.relationship:
+                rel.note_problem(finding.code, finding.count)
+                return
+
     # --- feeding -------------------------------------------------------------------------------
 
     def feed(self, rec: FailoverRecord | TcpEvent) -> list[FoEvent]:
@@ -88,17 +111,20 @@ class FailoverTracker(ConnectionLife):
         msg = rec.msg
         opts = fo_options(msg)
         if sess.rel is None:
-            name = as_text(opts.get("name")) if msg.type in (CONNECT, CONNECTACK) else None
+            name = as_text(opts.get("relationship-name")) if msg.type in (CONNECT, CONNECTACK) else None
             sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
-        d = sess.direction(rec.src, rec.ts)
+        d = sess.dirs.get(rec.src) or sess.direction(rec.src, rec.ts)
         d.heard(rec.ts)
-        sess.rel.count(msg.type_name)
+        messages = sess.rel.messages
+        messages[msg.type_name] = messages.get(msg.type_name, 0) + 1
         if d.note_clock(msg.time, rec.ts):
             events += self._clock(sess, d, rec)
         if not sess.saw_connect and msg.type not in (CONNECT, CONNECTACK, DISCONNECT):
             events += self._establish(sess, rec, mid_stream=True)
         handler = _HANDLERS.get(msg.type)
         if handler is not None:
+            if not events:
+                return handler(self, sess, d, rec, opts)
             events += handler(self, sess, d, rec, opts)
         return events
 
@@ -106,15 +132,18 @@ class FailoverTracker(ConnectionLife):
         if sess.established:
             return []
         sess.established = True
+        if not mid_stream and sess.rel.link and not sess.rel.link[-1][1]:
+            sess.rel.reconnects += 1
         sess.rel.sessions_total += 1
         sess.rel.note_link(rec.ts, True, self.s.max_states)
         self._by_ip = None
-        return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, {"mid_stream": mid_stream})]
+        return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, Connected(mid_stream))]
 
     def _clock(self, sess: Session, d: Direction, rec: FailoverRecord) -> list[FoEvent]:
         """The sender's clock estimate moved: a skew event when the pair's difference did."""
         rel = sess.rel
-        rel.offsets[d.ip] = d.offset
+        if rel.name != OVERFLOW:        # the shared entry keeps no per-peer table: memory stays flat
+            rel.offsets[d.ip] = d.offset
         other = sess.dirs.get(sess.peer_of(d.ip) or "")
         if other is None or other.offset is None:
             return []
@@ -125,8 +154,7 @@ class FailoverTracker(ConnectionLife):
             return []
         rel.skew_s = skew
         return [FoEvent("skew", rec.ts, [rec.frame], rel,
-                        {"skew": skew, "ahead": first if skew > 0 else second,
-                         "behind": second if skew > 0 else first})]
+                        Skew(skew, first if skew > 0 else second, second if skew > 0 else first))]
 
     # --- message handlers ------------------------------------------------------------------------
 
@@ -136,18 +164,18 @@ class FailoverTracker(ConnectionLife):
         if rel.name != OVERFLOW:        # the shared entry counts; it has no one pair's settings
             rel.primary, rel.secondary = rec.src, rec.dst
             rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
-            if len(opts.get("hba", b"")) == 32:
-                rel.note_hba(rec.ts, opts["hba"], self.s.max_states)
+            if len(opts.get("hash-bucket-assignment", b"")) == 32:
+                rel.note_hba(rec.ts, opts["hash-bucket-assignment"], self.s.max_states)
             self._advertised(rel, rec.src, opts)
-        return [FoEvent("connect", rec.ts, [rec.frame], rel, {"sender": rec.src})]
+        return [FoEvent("connect", rec.ts, [rec.frame], rel, ConnectSent(rec.src))]
 
     def _advertised(self, rel: Relationship, ip: str, opts: dict) -> None:
-        if "max_unacked" in opts:
-            rel.max_unacked[ip] = as_uint(opts["max_unacked"])
-        if "receive_timer" in opts:
-            rel.receive_timer[ip] = as_uint(opts["receive_timer"])
-        if "vendor" in opts:
-            rel.vendor[ip] = as_text(opts["vendor"])
+        if "max-unacked-bndupd" in opts:
+            rel.max_unacked[ip] = as_uint(opts["max-unacked-bndupd"])
+        if "receive-timer" in opts:
+            rel.receive_timer[ip] = as_uint(opts["receive-timer"])
+        if "vendor-class-identifier" in opts:
+            rel.vendor[ip] = as_text(opts["vendor-class-identifier"])
 
     def _connectack(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
@@ -156,33 +184,34 @@ class FailoverTracker(ConnectionLife):
         # when the relationship name is unknown), and they help explain the reject.
         if rel.name != OVERFLOW:
             self._advertised(rel, rec.src, opts)
-        reason = as_uint(opts.get("reject"))
+        reason = as_uint(opts.get("reject-reason"))
         if reason is None:
             return self._establish(sess, rec)
         rel.connect_rejects += 1
-        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel,
-                        self._reject_data(rec, opts, reason))]
+        data = self._reject_data(rec, opts, reason)
+        rel.last_reject = data.reason_text
+        return [FoEvent("connect-rejected", rec.ts, [rec.frame], rel, data)]
 
-    def _reject_data(self, rec, opts: dict, reason: int) -> dict:
-        return {"sender": rec.src, "receiver": rec.dst, "reason": reason,
-                "reason_text": REJECT_REASONS.get(reason, f"reason {reason}"),
-                "text": as_text(opts.get("message")), "name": as_text(opts.get("name"))}
+    def _reject_data(self, rec, opts: dict, reason: int) -> Rejection:
+        return Rejection(rec.src, rec.dst, reason,
+                         reject_text(reason, rec.msg.legacy) or f"reason {reason}",
+                         as_text(opts.get("message")), as_text(opts.get("relationship-name")))
 
     def _disconnect(self, sess, d, rec, opts) -> list[FoEvent]:
-        reason = as_uint(opts.get("reject"))
+        reason = as_uint(opts.get("reject-reason"))
         return [FoEvent("disconnect", rec.ts, [rec.frame], sess.rel,
                         self._reject_data(rec, opts, reason if reason is not None else 0))]
 
     def _state(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
-        state = fo_state_name(as_uint(opts.get("state")), rec.msg.legacy)
-        startup = bool((as_uint(opts.get("flags")) or 0) & 1)
+        state = fo_state_name(as_uint(opts.get("server-state")), rec.msg.legacy)
+        startup = bool((as_uint(opts.get("server-flags")) or 0) & 1)
         prev = rel.state_at(rec.src, float("inf"))
-        entry = {"ts": rec.ts, "frame": rec.frame, "server": rec.src, "state": state,
-                 "startup": startup, "stos": as_uint(opts.get("stos"))}
-        rel.note_state(entry, self.s.max_states)
-        events = [FoEvent("state", rec.ts, [rec.frame], rel, dict(entry, previous=prev))]
-        since = entry["stos"]
+        note = StateNote(rec.ts, rec.frame, rec.src, state, startup,
+                         as_uint(opts.get("start-time-of-state")), prev)
+        rel.note_state(note.to_dict(), self.s.max_states)
+        events = [FoEvent("state", rec.ts, [rec.frame], rel, note)]
+        since = note.stos
         if state == "communications-interrupted" and not startup and rel.link_downs == 0 \
                 and not rel.sessions and since is not None \
                 and since - (d.offset or 0.0) < sess.start_ts - 2.0:
@@ -190,7 +219,7 @@ class FailoverTracker(ConnectionLife):
             # word for it. A STARTUP flag or a state entered just now only means a restart.
             rel.link_downs += 1
             events.append(FoEvent("link-down", rec.ts, [rec.frame], rel,
-                                  {"reason": "state", "server": rec.src, "since": since}))
+                                  LinkDown("state", server=rec.src, since=since)))
         return events
 
     def _contact(self, sess, d, rec, opts) -> list[FoEvent]:
@@ -200,39 +229,47 @@ class FailoverTracker(ConnectionLife):
     def _bndupd(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         rel.bindings.sent += 1
-        status = BINDING_STATES.get(as_uint(opts.get("status")))
-        ip = as_ip(opts.get("ip"))
+        raw = opts.get("binding-status")
+        status = BINDING_STATES.get(raw[0]) if raw and len(raw) == 1 else None
+        ip = as_ip(opts.get("assigned-ip-address"))
         outstanding = d.outstanding
         if len(outstanding) < self.s.max_outstanding:
-            outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+            pending = outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+            due = self._due
+            due.append((max(rec.ts, due[-1][0]) if due else rec.ts, sess, d, rec.msg.xid, pending))
         if len(outstanding) > d.max_outstanding:
             d.max_outstanding = len(outstanding)
-        chaddr, client_id = opts.get("chaddr"), opts.get("client_id")
+        chaddr, client_id = opts.get("client-hardware-address"), opts.get("client-identifier")
         # what the lease table and the checks read (tstp, cltt and flags are left on the wire)
-        data = {"sender": rec.src, "receiver": rec.dst, "ip": ip, "status": status,
-                "xid": rec.msg.xid, "mac": hex_colon(chaddr[1:]) if chaddr else None,
-                "client_id": hex_colon(client_id) if client_id else None,
-                "starts": as_uint(opts.get("stos")), "ends": as_uint(opts.get("ends"))}
+        data = BindingUpdate(rec.src, rec.dst, ip, status, rec.msg.xid,
+                             hex_colon(chaddr[1:]) if chaddr else None,
+                             hex_colon(client_id) if client_id else None,
+                             as_uint(opts.get("start-time-of-state")),
+                             as_uint(opts.get("lease-expiration-time")))
         events = [FoEvent("bndupd", rec.ts, [rec.frame], rel, data)]
         limit = rel.max_unacked.get(rec.dst)
         if limit and len(d.outstanding) > limit and not d.window_reported:
             d.window_reported = True
             events.append(FoEvent("window", rec.ts, [rec.frame], rel,
-                                  {"sender": rec.src, "receiver": rec.dst,
-                                   "outstanding": len(d.outstanding), "limit": limit}))
+                                  Window(rec.src, rec.dst, len(d.outstanding), limit)))
         return events
 
     def _bndack(self, sess, d, rec, opts) -> list[FoEvent]:
         updater = sess.dirs.get(rec.dst)
         pending = updater.outstanding.pop(rec.msg.xid, None) if updater else None
-        reason = as_uint(opts.get("reject"))
+        due = self._due
+        # acks come mostly in order: drop acked updates from the front of the queue now, so it
+        # holds about the outstanding ones, however fast the capture's clock moves
+        while due and due[0][2].outstanding.get(due[0][3]) is not due[0][4]:
+            due.popleft()
+        reason = as_uint(opts.get("reject-reason"))
         latency = round(rec.ts - pending.ts, 6) if pending else None
         sess.rel.bindings.ack(latency or 0.0, reason is not None)
-        data = {"acker": rec.src, "updater": rec.dst, "xid": rec.msg.xid,
-                "ip": as_ip(opts.get("ip")) or (pending.ip if pending else None),
-                "reason": reason, "text": as_text(opts.get("message")),
-                "reason_text": REJECT_REASONS.get(reason) if reason is not None else None,
-                "latency": latency, "status": pending.status if pending else None}
+        data = BindingAck(rec.src, rec.dst, rec.msg.xid,
+                          as_ip(opts.get("assigned-ip-address")) or (pending.ip if pending else None),
+                          reason, as_text(opts.get("message")),
+                          reject_text(reason, rec.msg.legacy) if reason is not None else None,
+                          latency, pending.status if pending else None)
         frames = [pending.frame, rec.frame] if pending else [rec.frame]
         return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]
 

@@ -14,7 +14,7 @@ SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 CATALOG: dict[str, tuple[str, str]] = {
     "failover.clock-skew": ("warning",
         "The failover header carries each sender's clock. ISC compares it only when connecting and "
-        "refuses a partner more than 60 s off, so a pair this far apart cannot (re)connect."),
+        "refuses a partner more than 60 s off; binding-update times are never corrected."),
     "failover.connect-rejected": ("error",
         "The partner refused the failover connection; the pair stays out of touch and retries every "
         "5 s. Reason 4 = clocks apart, 8 = relationship name or peer address does not match, "
@@ -43,6 +43,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "failover.mclt-lease": ("info",
         "The lease was shortened to the MCLT because the partner has not yet acknowledged a longer "
         "one. This is normal for a first lease under failover; renewals get the full time."),
+    "loadbalance.designated-silent": ("warning",
+        "In NORMAL each peer answers only the clients the split assigns to it until the client's "
+        "secs exceeds load balance max seconds. This peer is in NORMAL but did not answer its "
+        "own clients (a filter, a deny or ignore rule, a broken interface, an empty pool on that "
+        "side), so its partner answered them only after the bypass: they wait seconds every time."),
     "dhcp.no-offer": ("warning",
         "Nobody answered the client's DISCOVER. The servers may be down, not responding in their "
         "failover state, out of free leases, or the relay/broadcast does not reach them."),
@@ -110,11 +115,13 @@ class Finding:
 
 
 def make_finding(code: str, ts: float, frames: list[int], message: str, *,
-                 severity: str | None = None, **subject) -> Finding:
-    """A Finding of a catalogued code with its default severity and explanation."""
-    default_severity, explanation = CATALOG[code]
+                 severity: str | None = None, explanation: str | None = None,
+                 **subject) -> Finding:
+    """A Finding of a catalogued code with its default severity and explanation (or one that
+    fits this occurrence's measured values)."""
+    default_severity, default_explanation = CATALOG[code]
     return Finding(code=code, severity=severity or default_severity, ts=ts, frames=list(frames),
-                   message=message, explanation=explanation, **subject)
+                   message=message, explanation=explanation or default_explanation, **subject)
 
 
 @dataclass(slots=True)

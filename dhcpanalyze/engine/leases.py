@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .events import BindingUpdate
+
 
 @dataclass(slots=True)
 class Lease:
@@ -88,21 +90,20 @@ class LeaseTable:
         row = self._touch(ip)
         row.state, row.source, row.frame = state, state, frame
 
-    def bndupd(self, data: dict, frame: int) -> None:
-        ip = data.get("ip")
-        if not ip or (ip not in self._rows and not (data["mac"] or data["client_id"])):
+    def bndupd(self, u: BindingUpdate, frame: int) -> None:
+        ip = u.ip
+        if not ip or (ip not in self._rows and not (u.mac or u.client_id)):
             return
         row = self._touch(ip)
-        if (data["mac"] or data["client_id"]) and \
-                (row.mac, row.client_id) != (data["mac"], data["client_id"]):
+        if (u.mac or u.client_id) and (row.mac, row.client_id) != (u.mac, u.client_id):
             # another client now: what we knew of the old one no longer applies
-            row.mac, row.client_id = data["mac"], data["client_id"]
+            row.mac, row.client_id = u.mac, u.client_id
             row.hostname, row.server = None, None
-        row.state = data["status"] or row.state
-        row.starts = data["starts"] or row.starts
-        row.ends = data["ends"] or row.ends
+        row.state = u.status or row.state
+        row.starts = u.starts or row.starts
+        row.ends = u.ends or row.ends
         # during a resync both peers re-send every lease: the first sender is the likelier server
-        row.server = row.server or data["sender"]
+        row.server = row.server or u.sender
         row.source, row.frame, row.replicated = "bndupd", frame, False
         self._index(row)
 

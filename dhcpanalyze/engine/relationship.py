@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from .wireview import hba_split
 
 
+# a link lost this close to the end of the input was closed with the capture (servers stopped)
+CLOSING_S = 1.0
+
+
 @dataclass(slots=True)
 class BindingStats:
     sent: int = 0
@@ -59,8 +63,12 @@ class Relationship:
     sessions: list[dict] = field(default_factory=list)
     sessions_total: int = 0
     link_downs: int = 0
+    reconnects: int = 0                      # CONNECT handshakes completed after the link was down
     last_down_by: str | None = None          # who ended (or went silent on) the last link
     connect_rejects: int = 0
+    end_ts: float | None = None              # the end of the input (set by the tracker's finish)
+    last_reject: str | None = None           # ISC's text for the latest connect reject reason
+    problems: dict[str, int] = field(default_factory=dict)   # warning/error finding code -> count
     record = "failover"
 
     # --- what other parts ask ------------------------------------------------------------
@@ -135,11 +143,61 @@ class Relationship:
         times.append(ts)
         names.append(entry["state"])
 
-    def count(self, type_name: str) -> None:
-        self.messages[type_name] = self.messages.get(type_name, 0) + 1
+    def note_problem(self, code: str, count: int) -> None:
+        """A warning or error finding about this relationship (for the health verdict)."""
+        self.problems[code] = self.problems.get(code, 0) + count
+
+    def health(self) -> dict:
+        """{"verdict": "healthy" | "degraded" | "broken", "why": one line} at the end of the
+        capture. broken: the pair never connected, or its link was down at the end; degraded:
+        in touch, but a peer not in NORMAL, the link lost and regained, updates never
+        acknowledged, or warning/error findings about the relationship; healthy otherwise."""
+        if not self.sessions_total:
+            why = (f"never connected: {self.connect_rejects} connection attempt(s) rejected "
+                   f"({self.last_reject or 'no reason given'})" if self.connect_rejects
+                   else "never connected: no failover session was established")
+            return {"verdict": "broken", "why": why}
+        by = f" by {self.last_down_by}" if self.last_down_by else ""
+        closing = None
+        if self.link and not self.link[-1][1]:
+            ago = self.end_ts - self.link[-1][0] if self.end_ts is not None else None
+            if ago is None or ago > CLOSING_S:
+                lost = f"lost {ago:.1f} s before it ended" if ago is not None else "lost"
+                return {"verdict": "broken", "why": "failover link down at the end of the "
+                                                    f"capture ({lost}{',' if by else ''}{by})"}
+            # the capture ends as the link closes (servers stopped with the capture): judge
+            # what came before, and say so
+            closing = f"the link closed{by} as the capture ended"
+        reasons = self._degraded()
+        if closing:
+            reasons.append(closing)
+        if reasons and reasons != [closing]:
+            return {"verdict": "degraded", "why": "; ".join(reasons)}
+        states = "both peers normal" if self.state_names else "no STATE message seen"
+        return {"verdict": "healthy",
+                "why": f"in touch, {states}, {self.bindings.sent} binding updates, "
+                       f"{self.bindings.unacked} unacknowledged" + (f"; {closing}" if closing else "")}
+
+    def _degraded(self) -> list[str]:
+        last = {ip: names[-1] for ip, names in sorted(self.state_names.items()) if names}
+        reasons = [f"{self.role(ip)} {ip} in {state}" for ip, state in last.items()
+                   if state != "normal"]
+        if self.reconnects:
+            reasons.append(f"link lost and regained {self.reconnects} time(s)")
+        if self.bindings.unacked:
+            reasons.append(f"{self.bindings.unacked} binding update(s) never acknowledged")
+        # link-down and state changes are told above in their own words
+        codes = [f"{code} x{n}" for code, n in sorted(self.problems.items())
+                 if code not in ("failover.link-down", "failover.state-change")]
+        if codes:
+            reasons.append("findings " + ", ".join(codes))
+        return reasons
 
     def to_dict(self) -> dict:
-        return {"relationship": self.name, "primary": self.primary,
+        """The `failover[]` object. Besides the configuration, states, link and counts:
+        `health` is {"verdict": "healthy" | "degraded" | "broken", "why": one line} as judged at
+        the end of the input (see health()); the text report prints it first."""
+        return {"relationship": self.name, "health": self.health(), "primary": self.primary,
                 "secondary": self.secondary, "peers": sorted(self.peers), "mclt": self.mclt,
                 "split": self.split, "hba": self.hba.hex() if self.hba is not None else None,
                 "max_unacked": dict(self.max_unacked),

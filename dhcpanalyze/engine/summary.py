@@ -14,7 +14,7 @@ class CaptureStats:
 
     files: list[str] = field(default_factory=list)
     packets: int | None = None        # frames read, when the caller tells (note_input)
-    frames_seen: int = 0              # distinct frames that carried a record
+    frames_seen: int = 0              # frames that carried a record, in capture order (<= frames read)
     first_ts: float | None = None
     last_ts: float | None = None
     malformed: int = 0                # records with decoding issues + capture issues
@@ -26,7 +26,10 @@ class CaptureStats:
     record = "capture"
 
     def note(self, rec) -> None:
-        if rec.frame != self._last_frame:
+        # counted in capture order: a record that comes late for an earlier frame (a failover
+        # stream's leftovers, flushed when its connection is dropped or the capture ends) was
+        # mostly counted with that frame already, and counting it again could exceed the frames read
+        if rec.frame > self._last_frame:
             self.frames_seen += 1
             self._last_frame = rec.frame
         ts = rec.ts

@@ -39,6 +39,16 @@ _NO_ANSWER = {"dora": "no-ack", "init-reboot": "no-ack", "renew": "no-ack", "reb
 
 
 @dataclass(slots=True)
+class Seen:
+    """The latest distinct message of one side of a transaction, to tell a copy (the same
+    message through a relay or a second capture point) from a new one."""
+
+    mtype: str
+    ident: tuple                       # (type,) for a client; (type, server, yiaddr) for a server
+    ts: float
+
+
+@dataclass(slots=True)
 class Offer:
     server: str | None
     yiaddr: str
@@ -89,8 +99,8 @@ class Transaction:
     answer: str | None = None          # last terminal server reply type
     client_final: str | None = None    # RELEASE / DECLINE when the client ended it
     nak: tuple | None = None           # (frame, ts, server) of the first NAK
-    last_client: tuple = ()            # (type, ts) of the latest distinct client message
-    last_server: tuple = ()            # (type, server, yiaddr, ts) of the latest server message
+    last_client: Seen | None = None    # the latest distinct client message
+    last_server: Seen | None = None    # the latest distinct server message
     last_request_ts: float | None = None
     done_ts: float | None = None
     discovers: list[tuple] = field(default_factory=list)   # (ts, frame, secs), first 16

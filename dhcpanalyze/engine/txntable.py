@@ -11,7 +11,7 @@ from dhcpanalyze.model import DhcpRecord
 
 from .loadbalance import hash_key
 from .settings import EngineSettings
-from .transactions import TERMINAL_REPLIES, Offer, Transaction
+from .transactions import TERMINAL_REPLIES, Offer, Seen, Transaction
 from .wireview import ZERO_IP, DhcpView, hex_colon
 
 BROADCAST = "255.255.255.255"
@@ -167,28 +167,28 @@ class TransactionTable:
                 self._note_client(txn, rec, view)
         return False
 
-    def _is_copy(self, last: tuple, ident: tuple, ts: float) -> bool:
+    def _is_copy(self, last: Seen | None, ident: tuple, ts: float) -> bool:
         # a relay forwards one broadcast to each server within milliseconds, and the reply comes
         # back through it; a message of the same identity inside the window is that copy
-        return bool(last) and last[:-1] == ident and ts - last[-1] <= self.s.copy_window_s
+        return last is not None and last.ident == ident and ts - last.ts <= self.s.copy_window_s
 
     def _apply_client(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> bool:
         msg, mtype = rec.msg, view.mtype
         txn.secs = max(txn.secs, msg.secs)
         if self._is_copy(txn.last_client, (mtype,), rec.ts) and not self._answered_since(txn):
             return False
-        if txn.last_client and txn.last_client[0] == mtype:
+        if txn.last_client is not None and txn.last_client.mtype == mtype:
             txn.retries += 1
         txn.msg_types.append(mtype)
         self._note_client(txn, rec, view)
         return True
 
     def _answered_since(self, txn: Transaction) -> bool:
-        return bool(txn.last_server) and txn.last_server[-1] >= txn.last_client[-1]
+        return txn.last_server is not None and txn.last_server.ts >= txn.last_client.ts
 
     def _note_client(self, txn: Transaction, rec: DhcpRecord, view: DhcpView) -> None:
         msg, mtype, opts = rec.msg, view.mtype, view.opts
-        txn.last_client = (mtype, rec.ts)
+        txn.last_client = Seen(mtype, (mtype,), rec.ts)
         txn.last_request_ts = rec.ts
         if 12 in opts:
             txn.hostname = view.text(12) or txn.hostname
@@ -217,9 +217,9 @@ class TransactionTable:
         msg, mtype = rec.msg, view.mtype
         ident = (mtype, server, msg.yiaddr)
         if self._is_copy(txn.last_server, ident, rec.ts) and \
-                (not txn.last_client or txn.last_client[-1] <= txn.last_server[-1]):
+                (txn.last_client is None or txn.last_client.ts <= txn.last_server.ts):
             return False
-        txn.last_server = ident + (rec.ts,)
+        txn.last_server = Seen(mtype, ident, rec.ts)
         txn.msg_types.append(mtype)
         if mtype == "OFFER":
             self._note_offer(txn, rec, view, server)
@@ -230,8 +230,9 @@ class TransactionTable:
     def _note_offer(self, txn: Transaction, rec: DhcpRecord, view: DhcpView,
                     server: str | None) -> None:
         txn.offers.append(Offer(server, rec.msg.yiaddr, rec.frame, rec.ts, view.u32(51)))
-        if txn.offer_latency is None and txn.last_client and txn.last_client[0] == "DISCOVER":
-            txn.offer_latency = round(rec.ts - txn.last_client[1], 6)
+        last = txn.last_client
+        if txn.offer_latency is None and last is not None and last.mtype == "DISCOVER":
+            txn.offer_latency = round(rec.ts - last.ts, 6)
 
     def _note_answer(self, txn: Transaction, rec: DhcpRecord, view: DhcpView,
                      server: str | None) -> None:
@@ -252,8 +253,9 @@ class TransactionTable:
         if mtype == "ACK" or mtype == "BOOTP":
             txn.assigned_ip = msg.yiaddr if msg.yiaddr != ZERO_IP else None
             txn.lease_time = lease
-        if txn.ack_latency is None and txn.last_client and txn.last_client[0] != "DISCOVER":
-            txn.ack_latency = round(rec.ts - txn.last_client[1], 6)
+        last = txn.last_client
+        if txn.ack_latency is None and last is not None and last.mtype != "DISCOVER":
+            txn.ack_latency = round(rec.ts - last.ts, 6)
 
     # --- closing -----------------------------------------------------------------------------
 

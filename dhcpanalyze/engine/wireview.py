@@ -1,14 +1,18 @@
 """Typed views of the decoded messages the engine reads, taken from each option's raw bytes.
 
 The engine interprets raw option bytes itself (not the dissectors' display values), so its
-conclusions depend only on the wire. Failover options are looked up by draft-12 code, or by the
-ISC 3.0.x code when the dissector marked the message `legacy` (failover-wire.md §3, §4.1).
+conclusions depend only on the wire. Failover options are looked up by the names the dissector
+gave them with the message's era (draft-12 or ISC 3.0.x numbering, failover-wire.md §3, §4.1).
 """
 from __future__ import annotations
 
 from dissectors.addr import ip_text
 from dissectors.dhcp.message import DhcpMessage
+from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
+from dissectors.failover.tables import LEGACY, MODERN
+from dissectors.failover.values import hba_split  # noqa: F401 (the engine's name for it)
+from dissectors.text import decode_text      # as the dissectors show it: renderers escape it once
 
 # RFC 2132 §9.6, RFC 4388 §6.1, RFC 6926 §6.2.1, RFC 7724: option 53 values.
 DHCP_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK",
@@ -48,7 +52,7 @@ class DhcpView:
         if raw is None:
             return None
         # hostnames arrive with trailing NULs from some clients (Suricata logs "nas1\u0000")
-        return raw.rstrip(b"\x00").decode("utf-8", "backslashreplace")
+        return decode_text(raw.rstrip(b"\x00"))
 
     def client_id(self) -> bytes | None:
         """Option 61 as sent: type byte + identifier (what ISC hashes and stores as uid)."""
@@ -59,57 +63,39 @@ def hex_colon(data: bytes) -> str:
     return data.hex(":")
 
 
-# --- failover ------------------------------------------------------------------------------
+# --- failover ---------------------------------------------------------------------------
+# The numbers are the dissector's (dissectors/failover/tables.py, per era): the dissector names
+# each option with its message's era, so the engine reads options by those names and never
+# renumbers anything itself.
 
-# draft-ietf-dhc-failover-12 §12 option codes as ISC 4.x sends them -> engine keys
-_FO_CODES = {1: "transferred", 2: "ip", 3: "status", 4: "client_id", 5: "chaddr", 6: "cltt",
-             11: "hba", 12: "ip_flags", 13: "ends", 14: "max_unacked", 15: "mclt", 16: "message",
-             18: "tstp", 19: "receive_timer", 20: "version", 21: "reject", 22: "name",
-             23: "flags", 24: "state", 25: "stos", 28: "vendor"}
-# ISC 3.0.x numbering (tag v3_0_7 includes/failover.h)
-_FO_LEGACY_CODES = {1: "status", 2: "ip", 3: "server_ip", 4: "transferred", 5: "client_id",
-                    6: "chaddr", 8: "reject", 9: "message", 10: "mclt", 11: "vendor",
-                    13: "ends", 14: "tstp", 16: "cltt", 17: "stos", 18: "state", 19: "flags",
-                    21: "max_unacked", 23: "receive_timer", 24: "hba", 26: "version"}
-
-# §4.1 server-state; 254 is ISC's recover-wait. Names as dhcpd logs them.
-FO_STATES = {0: "unknown-state", 1: "startup", 2: "normal", 3: "communications-interrupted",
-             4: "partner-down", 5: "potential-conflict", 6: "recover", 7: "paused",
-             8: "shutdown", 9: "recover-done", 10: "resolution-interrupted",
-             11: "conflict-done", 254: "recover-wait"}
-FO_LEGACY_STATES = {0: "unknown-state", 1: "partner-down", 2: "normal",
-                    3: "communications-interrupted", 4: "resolution-interrupted",
-                    5: "potential-conflict", 6: "recover", 7: "recover-done", 8: "shutdown",
-                    9: "paused", 10: "startup", 11: "recover-wait"}
-# §4.2 binding-status, as dhcpd.leases spells `binding state`
-BINDING_STATES = {1: "free", 2: "active", 3: "expired", 4: "released", 5: "abandoned",
-                  6: "reset", 7: "backup"}
-# §4.3 reject-reason texts as ISC's dhcp_failover_reject_reason_print() logs them
-REJECT_REASONS = {
-    1: "Illegal IP address (not part of any address pool).",
-    2: "Fatal conflict exists: address in use by other client.",
-    3: "Missing binding information.", 4: "Connection rejected, time mismatch too great.",
-    5: "Connection rejected, invalid MCLT.", 6: "Connection rejected, unknown reason.",
-    7: "Connection rejected, duplicate connection.",
-    8: "Connection rejected, invalid failover partner.", 9: "TLS not supported.",
-    10: "TLS supported but not configured.", 11: "TLS required but not supported by partner.",
-    12: "Message digest not supported.", 13: "Message digest not configured.",
-    14: "Protocol version mismatch.", 15: "Outdated binding information.",
-    16: "Less critical binding information.", 17: "No traffic within sufficient time.",
-    18: "Hash bucket assignment conflict.", 19: "IP not reserved on this server.",
-    20: "Message digest failed to compare.", 21: "Missing message digest.",
-    254: "Unknown: Error occurred but does not match any reason."}
+# The exact data size ISC requires per code (server/stables.c): an option of another size is malformed
+# (the dissector notes it) and the engine does not read it, so a 1,900-byte MCLT never becomes a number.
+_FO_SIZES = {legacy: {code: spec.size for code, spec in options.items() if spec.size is not None}
+             for legacy, options in ((False, tables.OPTIONS), (True, tables.LEGACY_OPTIONS))}
 
 
 def fo_options(msg: FailoverMessage) -> dict[str, bytes]:
-    """Raw option bytes by engine key (first occurrence, as ISC refuses duplicates)."""
-    table = _FO_LEGACY_CODES if msg.legacy else _FO_CODES
+    """Raw option bytes by draft-12 option name (first occurrence, as ISC refuses duplicates);
+    the same names in both eras (an ISC 3.0.x message's options are named by tables.LEGACY_OPTIONS)."""
+    sizes = _FO_SIZES[msg.legacy]
     out: dict[str, bytes] = {}
     for opt in msg.options:             # a plain loop: a comprehension costs a call per message
-        key = table.get(opt.code)
-        if key is not None and key not in out:
-            out[key] = opt.raw
+        name = opt[1]
+        if name not in out and len(opt[2]) == sizes.get(opt[0], len(opt[2])):
+            out[name] = opt[2]
     return out
+
+
+def _log_name(table_name: str) -> str:
+    """A state as dhcpd logs it ("communications-interrupted"; 0 is "unknown-state")."""
+    return "unknown-state" if table_name == "UNKNOWN" else table_name.lower()
+
+
+# server-state option values per era (legacy flag) -> dhcpd's log names
+FO_STATES = {era.legacy: {code: _log_name(name) for code, name in era.server_states.items()}
+             for era in (MODERN, LEGACY)}
+# binding-status as dhcpd.leases spells `binding state` ("free", "active", "backup", ...)
+BINDING_STATES = {code: name.lower() for code, name in tables.BINDING_STATUS.items()}
 
 
 def as_uint(raw: bytes | None) -> int | None:
@@ -121,18 +107,16 @@ def as_ip(raw: bytes | None) -> str | None:
 
 
 def as_text(raw: bytes | None) -> str | None:
-    return raw.decode("utf-8", "backslashreplace") if raw is not None else None
+    return decode_text(raw) if raw is not None else None
 
 
 def fo_state_name(value: int | None, legacy: bool) -> str:
-    table = FO_LEGACY_STATES if legacy else FO_STATES
     if value is None:
         return "unknown-state"
-    return table.get(value) or f"state-{value}"
+    return FO_STATES[legacy].get(value) or f"state-{value}"
 
 
-def hba_split(hba: bytes) -> int | None:
-    """The `split N` an ISC HBA encodes (buckets 0..N-1 set, LSB-first), None for a custom hba."""
-    bits = int.from_bytes(hba, "little")
-    n = bits.bit_length()
-    return n if bits == (1 << n) - 1 else None
+def reject_text(reason: int, legacy: bool) -> str | None:
+    """ISC's log text for a reject-reason of that era; None for a code it has no text for."""
+    name = (LEGACY if legacy else MODERN).reject_reasons.get(reason)
+    return tables.REJECT_REASON_TEXTS.get(name)

@@ -9,12 +9,17 @@ transactions: start, start_iso, end, kind, xid, mac, client_id, hostname, msg_ty
               assigned_addr, requested_addr, lease_time, relay, outcome, frames,
               offer_latency, ack_latency (seconds: DISCOVER->OFFER, REQUEST->ACK/NAK)
 findings:     ts, ts_iso, severity, code, frames, message, explanation, isc_log
+file-findings: the findings columns, then file, line, fix (where a config.* / leases.* finding's
+              cause is written, and how to correct it; empty for findings about the capture)
 leases:       ip, mac, client_id, hostname, starts, starts_iso, ends, ends_iso, server, state,
               replicated
 servers:      ip, role, offers, acks, naks
 
 Absent values are empty cells. Wire strings keep their text, but control characters are written
-as \\xNN (as in the text report) so a CSV shown on a terminal cannot drive it.
+as \\xNN (as in the text report) so a CSV shown on a terminal cannot drive it. A text cell that
+starts with = + - @ (or tab / CR) gets a leading single quote, as OWASP recommends against CSV
+formula injection: a hostname `=cmd|' /C calc'!A0` stays text in a spreadsheet. Numbers are not
+text cells and are written as they are.
 """
 from __future__ import annotations
 
@@ -28,12 +33,23 @@ from dhcpanalyze.reports.events import FINDING, LEASE, SERVER, TRANSACTION, Even
 Row = Callable[[dict], list]
 
 
+# OWASP "CSV Injection": cells a spreadsheet would read as a formula start with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(value: object) -> str:
-    return "" if value is None else fmt.safe(value)
+    return "" if value is None else _as_text_cell(fmt.safe(value))
 
 
 def _list(values: object) -> str:
-    return ",".join(_text(v) for v in values) if isinstance(values, list) else _text(values)
+    if not isinstance(values, list):
+        return _text(values)
+    return _as_text_cell(",".join("" if v is None else fmt.safe(v) for v in values))
+
+
+def _as_text_cell(text: str) -> str:
+    """`text` that a spreadsheet shows as text, never evaluates (a leading ' when it looks like a formula)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _transaction(t: dict) -> list:
@@ -53,6 +69,10 @@ def _finding(f: dict) -> list:
     return [f.get("ts"), fmt.iso_time(f.get("ts")), _text(f.get("severity")),
             _text(f.get("code")), _list(f.get("frames") or []), _text(f.get("message")),
             _text(f.get("explanation")), _list(f.get("isc_log"))]
+
+
+def _file_finding(f: dict) -> list:
+    return _finding(f) + [_text(f.get("file")), f.get("line"), _text(f.get("fix"))]
 
 
 def _lease(lease: dict) -> list:
@@ -80,6 +100,9 @@ TABLES: dict[str, tuple[str, list[str], Row]] = {
     "findings": (FINDING, [
         "ts", "ts_iso", "severity", "code", "frames", "message", "explanation", "isc_log"],
         _finding),
+    "file-findings": (FINDING, [
+        "ts", "ts_iso", "severity", "code", "frames", "message", "explanation", "isc_log",
+        "file", "line", "fix"], _file_finding),
     "leases": (LEASE, [
         "ip", "mac", "client_id", "hostname", "starts", "starts_iso", "ends", "ends_iso",
         "server", "state", "replicated"], _lease),

@@ -1,4 +1,4 @@
-"""Report filters (--client, --ip, --server, --since, --until) applied to the event stream.
+"""Report filters (--client, --ip, --server, --since, --until, -Y) applied to the event stream.
 
 Filters select what the operator asked about; they never change the analysis (the engine sees
 every packet, so a transaction cut by --since is still whole). What each filter selects:
@@ -13,14 +13,22 @@ every packet, so a transaction cut by --since is still whole). What each filter 
 - servers and failover relationships: only --server selects among them (they are context for the
   other filters); --since/--until cut a relationship's state timeline (its counts stay whole);
   the capture summary is never filtered.
+- -Y (a display filter, dhcpanalyze.dfilter): transactions, leases and findings whose packets
+  match, judged as if each were one frame holding all its packets' fields, with `txn.*`,
+  `lease.*` and `finding.*` read from the object itself. `PacketMarks` notes, per frame, which
+  packet tests held while the records streamed to the engine; servers, relationships and the
+  capture summary are context and are not filtered by -Y.
 """
 from __future__ import annotations
 
 import ipaddress
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from dhcpanalyze.dfilter import DisplayFilter
 
 from dhcpanalyze.reports.events import (
     FAILOVER, FINDING, LEASE, SERVER, TRANSACTION, Event, Spool)
@@ -66,11 +74,12 @@ class ReportFilter:
     server: str | None = None
     since: float | None = None
     until: float | None = None
+    display: PacketMarks | None = None     # -Y, with the packet tests noted per frame
 
     @property
     def is_empty(self) -> bool:
         return not (self.client or self.ip or self.server) and self.since is None \
-            and self.until is None
+            and self.until is None and self.display is None
 
     @property
     def has_subject(self) -> bool:
@@ -78,9 +87,10 @@ class ReportFilter:
 
     def as_dict(self) -> dict:
         """The active filters, for the report's `filters` key."""
+        display = self.display.flt.text if self.display is not None else None
         return {k: v for k, v in (("client", self.client), ("ip", self.ip),
                                   ("server", self.server), ("since", self.since),
-                                  ("until", self.until)) if v is not None}
+                                  ("until", self.until), ("display_filter", display)) if v is not None}
 
     # --- time --------------------------------------------------------------------------------
     def overlaps(self, start: object, end: object) -> bool:
@@ -139,6 +149,55 @@ class ReportFilter:
                 and (self.server is None or self.server in servers))
 
 
+_NAMESPACE = {TRANSACTION: "txn", LEASE: "lease", FINDING: "finding"}
+
+
+class PacketMarks:
+    """Which packet tests of a display filter held for each frame: one 64-bit mask per frame
+    (8 bytes a frame, 8 MB for a million), filled by `watch` on the way to the engine."""
+
+    def __init__(self, flt: DisplayFilter) -> None:
+        self.flt = flt
+        self._masks = array("Q")
+        self._wide: dict[int, int] = {}          # filters with more than 64 packet tests
+
+    def watch(self, records: Iterable) -> Iterator:
+        """The records unchanged, each one's packet mask noted under its frame."""
+        if not self.flt.packet_leaves:
+            yield from records
+            return
+        packet_mask = self.flt.packet_mask
+        for record in records:
+            mask = packet_mask(record)
+            if mask:
+                self._note(record.frame, mask)
+            yield record
+
+    def _note(self, frame: int, mask: int) -> None:
+        if mask >> 64:
+            self._wide[frame] = self._wide.get(frame, 0) | mask
+            mask &= (1 << 64) - 1
+        masks = self._masks
+        if frame >= len(masks):
+            masks.frombytes(bytes(8 * max(frame + 1 - len(masks), 4096)))
+        masks[frame] |= mask
+
+    def mask_of(self, frames: Iterable[int]) -> int:
+        mask, masks = 0, self._masks
+        for frame in frames:
+            if isinstance(frame, int) and 0 <= frame < len(masks):
+                mask |= masks[frame] | self._wide.get(frame, 0)
+        return mask
+
+    def selects(self, kind: str, obj: dict) -> bool:
+        """The display filter's verdict on a transaction, lease or finding (others pass)."""
+        namespace = _NAMESPACE.get(kind)
+        if namespace is None:
+            return True
+        frames = obj.get("frames") or ([obj["frame"]] if obj.get("frame") is not None else [])
+        return self.flt.matches_object(namespace, obj, self.mask_of(frames))
+
+
 def _finding_in_window(flt: ReportFilter, f: dict) -> bool:
     return flt.overlaps(f.get("ts"), f.get("ts"))
 
@@ -164,7 +223,8 @@ def _selected(flt: ReportFilter, events: Iterable[Event]) -> Iterator[Event]:
                     selected_frames.update(obj.get("frames") or ())
                 yield kind, (_states_in_window(flt, obj) if kind == FAILOVER else obj)
         for finding in waiting:              # every transaction is known now
-            if selected_frames.intersection(finding.get("frames") or ()):
+            if selected_frames.intersection(finding.get("frames") or ()) \
+                    and (flt.display is None or flt.display.selects(FINDING, finding)):
                 yield FINDING, finding
     finally:
         waiting.close()
@@ -179,6 +239,8 @@ def _states_in_window(flt: ReportFilter, rel: dict) -> dict:
 
 
 def _selects(flt: ReportFilter, kind: str, obj: dict) -> bool:
+    if flt.display is not None and not flt.display.selects(kind, obj):
+        return False
     if kind == TRANSACTION:
         return flt.transaction(obj)
     if kind == LEASE:

@@ -24,19 +24,43 @@ def safe(value: object) -> str:
     return escape_text(text)
 
 
+def utc(ts: float) -> datetime | None:
+    """Epoch seconds as a UTC datetime; None when no calendar can show them (after year 9999, as a
+    corrupt or hostile pcapng timestamp or failover time option can say)."""
+    try:
+        return datetime.fromtimestamp(ts, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def out_of_range(ts: float) -> str:
+    """A time no calendar can show, as its raw epoch seconds with a flag."""
+    return f"{ts:.0f} (out of range)"
+
+
 def iso_time(ts: float | None) -> str:
     """Epoch seconds as ISO-8601 UTC with milliseconds ('' when absent), for CSV and summaries."""
     if ts is None:
         return ""
-    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    moment = utc(ts)
+    if moment is None:
+        return out_of_range(ts)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def date_time(ts: float) -> str:
+    """Epoch seconds as 'YYYY-MM-DD HH:MM:SS' UTC (lease times, which outlive the capture)."""
+    moment = utc(ts)
+    return out_of_range(ts) if moment is None else f"{moment:%Y-%m-%d %H:%M:%S}"
 
 
 def clock(ts: float | None, with_date: bool = False) -> str:
     """Epoch seconds as a UTC time of day (HH:MM:SS.mmm), optionally preceded by the date."""
     if ts is None:
         return EMPTY
-    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    moment = utc(ts)
+    if moment is None:
+        return out_of_range(ts)
     text = moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
     return f"{moment:%Y-%m-%d} {text}" if with_date else text
 

@@ -40,25 +40,26 @@ def dumps(obj: object) -> str:
     return "".join(_C_ENCODE(obj, 0))
 
 
-def render_jsonl(events: Iterable[Event], filters: dict | None = None) -> Iterator[str]:
-    """One line per object, emitted as it arrives."""
+def render_jsonl(events: Iterable[Event], filters: dict | None = None,
+                 schema: str = SCHEMA) -> Iterator[str]:
+    """One line per object, emitted as it arrives (`schema`: another document's, e.g. config's)."""
     heads: dict[str, str] = {}
     for kind, obj in events:
         if (kind == CAPTURE and filters) or "record" in obj or "schema" in obj:
-            yield dumps(_with_head(kind, obj, filters))
+            yield dumps(_with_head(kind, obj, filters, schema))
             continue
         # for speed: the head keys as text before the object's own encoding, instead of a
         # merged copy of every object; the same bytes as dumps(_with_head(kind, obj, None))
         head = heads.get(kind)
         if head is None:
-            head = heads[kind] = dumps({"record": kind, "schema": SCHEMA})[:-1]
+            head = heads[kind] = dumps({"record": kind, "schema": schema})[:-1]
         body = dumps(obj)
         yield head + (", " + body[1:] if obj else "}")
 
 
-def _with_head(kind: str, obj: dict, filters: dict | None) -> dict:
+def _with_head(kind: str, obj: dict, filters: dict | None, schema: str = SCHEMA) -> dict:
     """The object with "record" and "schema" first (its own keys of those names dropped)."""
-    record = {"record": kind, "schema": SCHEMA}
+    record = {"record": kind, "schema": schema}
     record.update((k, v) for k, v in obj.items() if k not in _HEAD_KEYS)
     if kind == CAPTURE and filters:
         record.setdefault("filters", filters)

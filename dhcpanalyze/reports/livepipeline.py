@@ -20,8 +20,11 @@ def live_events(capture: LiveCapture, decode: DecodeOptions, engine_settings: En
                 watch: Watch = iter) -> Iterator[Event]:
     decoder = Decoder(decode)
     engine = Engine(engine_settings)
-    for item in watch(live_records(decoder, capture)):
-        outs = engine.expire(item.ts) if type(item) is IdleTick else engine.feed(item)
+    for item in live_records(decoder, capture):
+        if type(item) is IdleTick:
+            outs = engine.expire(item.ts)
+        else:       # `watch` sees records only (its stages know nothing of ticks), one at a time
+            outs = [out for record in watch((item,)) for out in engine.feed(record)]
         for out in outs:
             yield kind_of(out), out.to_dict()
     for out in engine.finish():

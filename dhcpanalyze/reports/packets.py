@@ -84,7 +84,7 @@ def _protocol_info(record: Record) -> tuple[str, str]:
             return "ICMP", info
         return "DHCP", info
     if isinstance(record, FailoverRecord):
-        info = escape_text(failover_dissector.summary(record.msg))
+        info = failover_dissector.summary(record.msg)      # its wire strings are escaped there
         if record.msg.issues:
             info += f" [{len(record.msg.issues)} issue(s)]"
         return "FAILOVER", info

@@ -20,6 +20,7 @@ _RESET = "\x1b[0m"
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 OUTCOME_STYLE = {"ack": "green", "nak": "red", "no-offer": "yellow", "no-ack": "yellow",
                  "unreachable": "red", "decline": "yellow"}
+HEALTH_STYLE = {"healthy": "green", "degraded": "yellow", "broken": "red"}
 
 
 def is_tty(stream: TextIO) -> bool:
@@ -58,6 +59,9 @@ class Palette:
 
     def outcome(self, text: str, outcome: str) -> str:
         return self.paint(text, OUTCOME_STYLE.get(outcome.strip()))
+
+    def health(self, text: str, verdict: str) -> str:
+        return self.paint(text, HEALTH_STYLE.get(verdict), "bold")
 
     def heading(self, text: str) -> str:
         return self.paint(text, "bold")

@@ -13,7 +13,7 @@ from dhcpanalyze.reports.events import (
     CAPTURE, FAILOVER, FINDING, LEASE, SERVER, TRANSACTION, Event)
 from dhcpanalyze.reports.style import TextOptions
 from dhcpanalyze.reports.table import Column, SpooledTable
-from dhcpanalyze.reports.text_failover import failover_section
+from dhcpanalyze.reports.text_failover import failover_section, health_section
 from dhcpanalyze.reports.text_findings import FindingGroups, findings_section
 from dhcpanalyze.reports.text_tables import (
     LEASE_COLUMNS, TRANSACTION_COLUMNS, lease_cells, leases_section, transaction_cells,
@@ -56,6 +56,7 @@ def render_text(events: Iterable[Event], options: TextOptions | None = None) -> 
         for kind, obj in events:
             data.take(kind, obj)
         multi_day = _spans_days(data.capture)
+        yield from health_section(data.failover, options)
         yield from capture_section(data.capture, options)
         yield from servers_section(data.servers, options)
         for relationship in data.failover:

@@ -17,6 +17,20 @@ STATE_COLUMNS = [Column("TIME"), Column("FRAME", ">"), Column("SERVER"),
                  Column("STATE", flex=1)]
 
 
+def health_section(rels: list[dict], options: TextOptions) -> Iterator[str]:
+    """One line per relationship, first in the report: healthy / degraded / broken, and why."""
+    judged = [rel for rel in rels if isinstance(rel.get("health"), dict)]
+    if not judged:
+        return                          # a document from before the verdict existed
+    yield options.palette.heading("Failover health")
+    for rel in judged:
+        health = rel["health"]
+        verdict = fmt.safe(health.get("verdict"))
+        yield (f'  "{fmt.safe(rel.get("relationship"))}"  '
+               f'{options.palette.health(verdict, verdict)}: {fmt.safe(health.get("why"))}')
+    yield ""
+
+
 def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterator[str]:
     """One relationship: headline, peers table, state timeline, binding-update counts."""
     yield ""
@@ -36,8 +50,18 @@ def _settings_line(rel: dict) -> str:
     skew = rel.get("skew_s")
     parts = [f"MCLT {_secs(rel.get('mclt'))}",
              f"split {fmt.safe(rel.get('split'))}",
-             f"clock skew {f'{skew:.1f} s' if isinstance(skew, (int, float)) else fmt.EMPTY}"]
+             f"clock skew {_skew(skew)}"]
     return ", ".join(parts)
+
+
+def _skew(skew: object) -> str:
+    """skew_s is the primary's clock minus the secondary's: said with its sign in words."""
+    if not isinstance(skew, (int, float)):
+        return fmt.EMPTY
+    if abs(skew) < 0.5:
+        return f"{abs(skew):.1f} s (clocks agree)"
+    ahead, behind = ("primary", "secondary") if skew > 0 else ("secondary", "primary")
+    return f"{ahead} {abs(skew):.1f} s ahead of {behind}"
 
 
 def _number(value: object) -> str:
@@ -70,5 +94,29 @@ def _states(states: list[dict], options: TextOptions, multi_day: bool) -> Iterat
         return
     yield "  State timeline (UTC)"
     rows = [[fmt.clock(s.get("ts"), multi_day), fmt.safe(s.get("frame")),
-             fmt.safe(s.get("server")), fmt.safe(s.get("state"))] for s in states]
+             fmt.safe(s.get("server")), _state_cell(group)] for s, group in _merged(states)]
     yield from table.render(STATE_COLUMNS, rows, options.width, indent=4)
+
+
+def _merged(states: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """STATE entries with the same server, state and frame as the one before as one row: ISC
+    announces a state with the STARTUP flag and again without it, often in one segment."""
+    out: list[tuple[dict, list[dict]]] = []
+    for s in states:
+        last = out[-1][0] if out else None
+        if last is not None and all(s.get(k) == last.get(k) for k in ("server", "state", "frame")):
+            out[-1][1].append(s)
+        else:
+            out.append((s, [s]))
+    return out
+
+
+def _state_cell(group: list[dict]) -> str:
+    """The state, with the STARTUP flag shown when set ("recover [startup, then cleared]")."""
+    flags = [bool(s.get("startup")) for s in group]
+    name = fmt.safe(group[0].get("state"))
+    if not any(flags):
+        return name
+    if flags[0] and not flags[-1]:
+        return f"{name} [startup, then cleared]"
+    return f"{name} [startup]"

@@ -64,16 +64,26 @@ def _finding(f: dict, options: TextOptions, multi_day: bool,
     if len(frames) > FRAMES_SHOWN:
         shown += f",... ({len(frames)} frames)"
     where = f"  frames {shown}" if frames else ""
-    headline = f"{fmt.clock(f.get('ts'), multi_day)}  {fmt.safe(f.get('code'))}{where}"
+    headline = f"{_when(f, multi_day)}  {fmt.safe(f.get('code'))}{where}"
     width = (options.width or WRAP_PIPE) - 6
     yield from _wrapped(headline, width + 2, indent="    ")
     yield from _wrapped(fmt.safe(f.get("message")), width)
+    if f.get("fix"):
+        yield from _wrapped("Fix: " + fmt.safe(f.get("fix")), width)
     for log_line in _isc_log(f):
         yield from _wrapped("ISC log: " + fmt.safe(log_line), width)
     code = str(f.get("code"))
     if f.get("explanation") and code not in explained:
         explained.add(code)
         yield from _wrapped(fmt.safe(f.get("explanation")), width)
+
+
+def _when(f: dict, multi_day: bool) -> str:
+    """The capture time; for a finding about a file (config, leases) where it is written too."""
+    if not f.get("file"):
+        return fmt.clock(f.get("ts"), multi_day)
+    place = f"{fmt.safe(f.get('file'))}:{f.get('line') or 0}"
+    return place if f.get("ts") is None else f"{fmt.clock(f.get('ts'), multi_day)}  {place}"
 
 
 def _isc_log(f: dict) -> list:

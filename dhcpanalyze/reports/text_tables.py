@@ -95,4 +95,4 @@ def lease_cells(lease: dict) -> list[str]:
 
 def _when(ts: object) -> str:
     """Lease times with the date: a lease usually ends after the capture does."""
-    return fmt.iso_time(ts)[:19].replace("T", " ") if isinstance(ts, (int, float)) else fmt.EMPTY
+    return fmt.date_time(ts) if isinstance(ts, (int, float)) else fmt.EMPTY

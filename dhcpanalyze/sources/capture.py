@@ -176,12 +176,21 @@ class CaptureFile:
             if self.format == "pcap":
                 yield from _read_pcap(self._input, self.issues, self.prefilter)
             else:
-                yield from _read_pcapng(self._input, self.issues)
+                yield from _flag_far_future(_read_pcapng(self._input, self.issues), self.issues)
         except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
             self.issues.append(f"read error after byte {self._input.offset}: {exc}")
         finally:
+            if getattr(self._input.stream, "cut_short", False):
+                self.issues.append(f"gzip stream cut short after {self._input.end + self._input.consumed} "
+                                   "decompressed bytes; every complete record before the cut was read")
             self.records = self._input.records
             self.close()
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(records read, byte offset just past the last of them), updated at the reader's chunk and
+        block boundaries: a place from which the file can be read again (the TUI re-reads frames)."""
+        return self._input.records, self._input.offset
 
     def close(self) -> None:
         if self._stream is not sys.stdin.buffer:
@@ -202,13 +211,43 @@ def _sniff(stream: BinaryIO, path: str) -> ChunkedInput:
     try:
         head = stream.read(4)
         if head[:2] == GZIP_MAGIC:
-            stream = gzip.GzipFile(fileobj=_Prefixed(head, stream))
+            stream = _GzipMembers(gzip.GzipFile(fileobj=_Prefixed(head, stream)))
             head = stream.read(4)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CaptureError(f"{path}: {exc}") from None
     if len(head) < 4:
         raise CaptureError(f"{path}: empty or too short to be a capture ({len(head)} bytes)")
     return ChunkedInput(stream, head)
+
+
+class _GzipMembers(io.RawIOBase):
+    """A gzip stream that ends cleanly where a cut file ends.
+
+    GzipFile raises EOFError at a missing end-of-stream marker, and a large `readinto` then drops
+    everything it had decompressed in that call (up to a chunk, 1 MiB). Reading with `read1` gets
+    each decompressed piece as it comes, so every byte before the cut reaches the capture reader,
+    which then reports the record the cut went through; `cut_short` says the stream was incomplete.
+    """
+
+    def __init__(self, stream: gzip.GzipFile) -> None:
+        self.stream = stream
+        self.cut_short = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            data = self.stream.read1(len(b))
+        except EOFError:
+            self.cut_short = True
+            return 0
+        b[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
 
 
 class _Prefixed(io.RawIOBase):
@@ -311,6 +350,25 @@ def _read_pcapng(inp: ChunkedInput, issues: list[str]) -> Iterator[Packet]:
     if inp.end > inp.pos:
         issues.append(f"pcapng block at byte {inp.offset} truncated (header of {inp.end - inp.pos} bytes)")
     return
+
+
+LAST_CALENDAR_TS = 253_402_300_799.0    # 9999-12-31T23:59:59Z: later times have no ISO-8601 date
+
+
+def _flag_far_future(packets: Iterator[Packet], issues: list[str]) -> Iterator[Packet]:
+    """The packets as they are; one issue for those stamped past year 9999 (a 64-bit pcapng
+    timestamp can say year 38558), which the reports show as raw seconds flagged out of range."""
+    count, first = 0, None
+    try:
+        for packet in packets:
+            if packet[1] > LAST_CALENDAR_TS:
+                count += 1
+                first = first or packet
+            yield packet
+    finally:
+        if first is not None:
+            issues.append(f"packet {first[0]}: timestamp {first[1]:.0f} s is past year 9999 "
+                          f"({count} packet{'s' if count > 1 else ''} in all); shown as raw seconds")
 
 
 def _idb(body: bytes, order: str) -> tuple[int, float]:

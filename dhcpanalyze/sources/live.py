@@ -224,7 +224,7 @@ def live_records(decoder, capture: LiveCapture) -> Iterator[Record | IdleTick]:
         if type(item) is IdleTick:
             yield item
         else:
-            yield from decoder.decode_frame(*item)
+            yield from decoder.frame_records(*item)
     decoder.frames_read = capture.records
     for issue in capture.all_issues():
         yield CaptureIssue(capture.records, capture.now(), issue)

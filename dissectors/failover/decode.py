@@ -14,6 +14,7 @@ from dissectors.failover import tables
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import LEGACY, MODERN, Era
 from dissectors.failover.values import DECODERS, FITS
+from dissectors.memo import BoundedMemo
 from dissectors.options import LATER, Option, SharedOptions
 from dissectors.wire import Reader, Truncated
 
@@ -43,7 +44,18 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     length, mtype, poffset, time, xid = _HEADER.unpack_from(buf, 0)
     if length != len(buf) or poffset != tables.HEADER_SIZE or length > tables.MAX_LENGTH:
         return None
-    pairs, seen, pos, unpack = [], set(), tables.HEADER_SIZE, _TLV.unpack_from
+    if legacy is None and mtype in _ERA_SIGNALS:     # CONNECT/CONNECTACK: the era from its options
+        pairs = _tiling_pairs(buf, length)
+        if pairs is None:
+            return None
+        legacy = _is_legacy_connect(mtype, pairs)
+    era = LEGACY if legacy else MODERN
+    type_name = era.types.get(mtype)
+    if type_name is None:
+        return None
+    # one pass: each (code, data) is looked up in the era's memo of checked options
+    checked, options, issues, seen = _CHECKED[era.legacy], [], [], set()
+    pos, unpack = tables.HEADER_SIZE, _TLV.unpack_from
     while pos < length:
         if length - pos < 4:
             return None
@@ -52,15 +64,28 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
         if stop > length or code in seen:
             return None
         seen.add(code)
+        opt, issue = checked[code, buf[pos + 4:stop]]
+        options.append(opt)
+        if issue is not None:
+            issues.append(issue)
+        pos = stop
+    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
+
+
+def _tiling_pairs(buf: bytes, length: int) -> list[tuple[int, bytes]] | None:
+    """The (code, data) pairs when the options tile buf[12:length] without a repeated code."""
+    pairs, seen, pos = [], set(), tables.HEADER_SIZE
+    while pos < length:
+        if length - pos < 4:
+            return None
+        code, size = _TLV.unpack_from(buf, pos)
+        stop = pos + 4 + size
+        if stop > length or code in seen:
+            return None
+        seen.add(code)
         pairs.append((code, buf[pos + 4:stop]))
         pos = stop
-    era = LEGACY if (legacy or (legacy is None and _is_legacy_connect(mtype, pairs))) else MODERN
-    type_name = era.types.get(mtype)
-    if type_name is None:
-        return None
-    issues: list[str] = []
-    options = [_decode_option(pair, era, issues) for pair in pairs]
-    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
+    return pairs
 
 
 def _decode_general(buf: bytes, legacy: bool | None) -> FailoverMessage:
@@ -152,6 +177,9 @@ def _walk_tlvs(buf: bytes, start: int, end: int, issues: list[str]) -> list[tupl
     return tlvs
 
 
+_ERA_SIGNALS = (5, 6)        # CONNECT and CONNECTACK carry the vendor class
+
+
 def _is_legacy_connect(mtype: int, tlvs: list[tuple[int, bytes]]) -> bool:
     # Only CONNECT/CONNECTACK carry the vendor class; ISC 4.x itself checks option 11 for "isc-V3.0."
     # (server/failover.c) since in 3.0.x numbering 11 is vendor-class, in 4.x it is the HBA.
@@ -204,6 +232,18 @@ def _code_table(era: Era) -> dict[int, tuple]:
 _CODES = {False: _code_table(MODERN), True: _code_table(LEGACY)}
 _SHARED = {legacy: SharedOptions(lambda code, data, codes=codes: _option(code, data, codes.get(code)))
            for legacy, codes in _CODES.items()}
+
+
+def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None]:
+    """The option for a (code, data) pair and the issue it has (None: none), as _decode_option
+    finds them; the same pair always gives the same answer, so it is kept in a memo."""
+    issues: list[str] = []
+    return _decode_option(pair, era, issues), (issues[0] if issues else None)
+
+
+# per era: (code, data) -> (Option, issue). Bounded like _SHARED (options of up to 64 bytes kept).
+_CHECKED = {era.legacy: BoundedMemo(partial(_checked, era=era), 4096, lambda pair: len(pair[1]) <= 64)
+            for era in (MODERN, LEGACY)}
 
 
 def _note_duplicates(msg: FailoverMessage) -> None:

@@ -64,6 +64,12 @@ class MessageCutter:
         self.reason = "" if in_step else MID_STREAM
         self.skipped = 0             # bytes dropped while out of step, not yet reported
         self.missing = 0             # bytes the capture never had, not yet reported
+        # Out of step, what earlier searches learnt (stream offsets): headers found whose message was
+        # not complete yet, and where the search for new headers resumes. Each header is found and
+        # decoded once, however many segments arrive while one waits, so resynchronising costs
+        # about what cutting normal traffic does (re-checking every candidate per segment cost ~60x).
+        self.candidates: list[int] = []
+        self.searched = 0
 
     @property
     def pending(self) -> int:
@@ -164,25 +170,55 @@ class MessageCutter:
         header every few dozen bytes. Without such a message, wait at the incomplete candidate
         (not final) or pass over it (final: nothing more will come).
         """
-        i, waiting_at = self.pos, None
-        while (match := _HEADER_START.search(self.buf, i)) is not None:
-            at = i = match.start()
-            i += 1
-            if not is_plausible_header(self.buf, at):
-                continue
-            length = int.from_bytes(self.buf[at:at + 2], "big")
-            if at + length > len(self.buf):
-                waiting_at = at if waiting_at is None and not final else waiting_at
-                continue
-            msg = self.era.decode(bytes(self.buf[at:at + length]))
-            if not msg.issues:
-                self._skip(at - self.pos)
-                return msg
-        if waiting_at is not None:
-            self._skip(waiting_at - self.pos)
+        waiting: list[int] = []
+        found = self._verify_waiting(waiting, final)
+        if found is None:
+            found = self._search(waiting, final)
+        if found is not None:
+            at, msg = found
+            self._skip(at - self.pos)
+            self.candidates, self.searched = [], 0
+            return msg
+        self.candidates = waiting
+        if waiting:
+            self._skip(waiting[0] - self.base - self.pos)
         else:   # a header may begin in the last 3 bytes: keep them unless nothing more will come
             self._skip(self.pending if final else max(0, self.pending - 3))
         return None
+
+    def _verify_waiting(self, waiting: list[int], final: bool) -> tuple[int, FailoverMessage] | None:
+        """Check the candidates an earlier search left waiting (in order); those still incomplete
+        go to `waiting` unless the stream is final."""
+        for offset in self.candidates:
+            at = offset - self.base
+            found = self._check(at, waiting, final)
+            if found is not None:
+                return found
+        return None
+
+    def _search(self, waiting: list[int], final: bool) -> tuple[int, FailoverMessage] | None:
+        """Look for headers in the bytes no search has seen yet."""
+        i = max(self.pos, self.searched - self.base)
+        while (match := _HEADER_START.search(self.buf, i)) is not None:
+            at = match.start()
+            i = at + 1
+            if is_plausible_header(self.buf, at):
+                found = self._check(at, waiting, final)
+                if found is not None:
+                    return found
+        self.searched = self.base + max(i, len(self.buf) - 3)   # a match needs 4 bytes
+        return None
+
+    def _check(self, at: int, waiting: list[int], final: bool) -> tuple[int, FailoverMessage] | None:
+        """The message at buf[at] if it is complete and decodes without an issue; an incomplete
+        one is noted in `waiting` (not when final: nothing more will come)."""
+        length = int.from_bytes(self.buf[at:at + 2], "big")
+        if at + length > len(self.buf):
+            if not final:
+                waiting.append(self.base + at)
+            return None
+        msg = self.era.decode(bytes(self.buf[at:at + length]))
+        return None if msg.issues else (at, msg)
 
     def _take_gap(self, frame: int, ts: float) -> list[StreamItem]:
         skipped, missing = self.skipped, self.missing
@@ -203,6 +239,7 @@ class MessageCutter:
     def _out_of_step(self, reason: str) -> None:
         self.in_step = False
         self.reason = reason
+        self.candidates, self.searched = [], 0
 
     def _skip(self, count: int) -> None:
         self.pos += count

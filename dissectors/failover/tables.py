@@ -114,6 +114,31 @@ LEGACY_REJECT_REASONS = {
     19: "hash-bucket-assignment-conflict", 254: "unknown",
 }
 
+# The text ISC's dhcp_failover_reject_reason_print() logs for each reason (server/failover.c), by
+# the names above: the same text in both eras, whatever the number.
+REJECT_REASON_TEXTS = {
+    "illegal-ip-address": "Illegal IP address (not part of any address pool).",
+    "fatal-conflict": "Fatal conflict exists: address in use by other client.",
+    "missing-binding-information": "Missing binding information.",
+    "time-mismatch-too-great": "Connection rejected, time mismatch too great.",
+    "invalid-mclt": "Connection rejected, invalid MCLT.",
+    "unknown-reason": "Connection rejected, unknown reason.",
+    "duplicate-connection": "Connection rejected, duplicate connection.",
+    "invalid-failover-partner": "Connection rejected, invalid failover partner.",
+    "tls-not-supported": "TLS not supported.", "tls-not-configured": "TLS supported but not configured.",
+    "tls-required": "TLS required but not supported by partner.",
+    "digest-not-supported": "Message digest not supported.",
+    "digest-not-configured": "Message digest not configured.",
+    "protocol-version-mismatch": "Protocol version mismatch.",
+    "outdated-binding-information": "Outdated binding information.",
+    "less-critical-binding-information": "Less critical binding information.",
+    "no-traffic-within-sufficient-time": "No traffic within sufficient time.",
+    "hash-bucket-assignment-conflict": "Hash bucket assignment conflict.",
+    "ip-not-reserved": "IP not reserved on this server.",
+    "digest-failed": "Message digest failed to compare.", "missing-digest": "Missing message digest.",
+    "unknown": "Unknown: Error occurred but does not match any reason.",
+}
+
 # ISC 4.x 16-bit ip-flags: bits counted from the LSB as the draft text says (tshark uses 0x80/0x40).
 IP_FLAGS = {0x0001: "RESERVED", 0x0002: "BOOTP"}
 SERVER_FLAGS = {0x01: "STARTUP"}                       # draft-12 §12 (option 23)

@@ -55,7 +55,10 @@ def subnet_block(subnet: Subnet) -> str:
     ])
 
 
-def dhcpd_conf(primary: bool, subnets: tuple[Subnet, ...] = (SEED_SUBNET,)) -> str:
+def dhcpd_conf(primary: bool, subnets: tuple[Subnet, ...] = (SEED_SUBNET,), lease_time: int = 600,
+               extra: str = "") -> str:
+    """`lease_time`: default and max lease time (600 / 3600 unless shortened); `extra`: more
+    statements at the end (e.g. a host declaration only this server has)."""
     role = "primary" if primary else "secondary"
     head = [
         f"# dhcpanalyze lab, {role} {PRIMARY_IP if primary else SECONDARY_IP}: the seed's failover pair",
@@ -63,11 +66,17 @@ def dhcpd_conf(primary: bool, subnets: tuple[Subnet, ...] = (SEED_SUBNET,)) -> s
         "ddns-update-style none;",
         "# no ICMP echo before an OFFER: the capture holds only DHCP, failover and what they cause",
         "ping-check false;",
-        "default-lease-time 600;",
-        "max-lease-time 3600;",
+        f"default-lease-time {lease_time};",
+        f"max-lease-time {3600 if lease_time == 600 else lease_time};",
     ]
     return "\n\n".join(["\n".join(head), failover_block(primary),
-                        *(subnet_block(s) for s in subnets)]) + "\n"
+                        *(subnet_block(s) for s in subnets), *([extra] if extra else [])]) + "\n"
+
+
+def ignored_host(name: str, mac: str) -> str:
+    """A host declaration that makes this dhcpd drop the client's DISCOVERs without a word on
+    the wire (dhcpd.conf(5) `ignore booting`): a server that is up and in NORMAL but silent."""
+    return f"host {name} {{\n  hardware ethernet {mac};\n  ignore booting;\n}}"
 
 
 def dhclient_conf(hostname: str) -> str:

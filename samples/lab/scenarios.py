@@ -6,11 +6,13 @@ Client MACs are 02:da:<scenario>:00:00:<n> (locally administered, recognisable i
 from __future__ import annotations
 
 import glob
+import signal
 import time
 
 import configs
 import hashing
 from daemons import LabError, wait_for_log
+from misconfig import misconfig
 from rig import Rig
 
 LEAVES_STARTUP = r"(?!startup)\S+"     # dhcpd leaves STARTUP when the peer talks, or after 15 s
@@ -50,6 +52,14 @@ def finish(rig: Rig, lease_tag: str | None = None) -> None:
 def dora(rig: Rig, name: str, timeout: float = 30) -> tuple[str, str]:
     mark = rig.start_client(name)
     return rig.wait_bound(name, mark, timeout)
+
+
+def bind_all(rig: Rig, timeout: float = 40) -> dict[str, int]:
+    """Start every client's dhclient at once and wait until each is bound; their log marks."""
+    marks = {name: rig.start_client(name) for name in rig.clients}
+    for name, mark in marks.items():
+        rig.wait_bound(name, mark, timeout=timeout)
+    return marks
 
 
 def seed(rig: Rig, fresh: bool) -> None:
@@ -150,9 +160,7 @@ def many(rig: Rig, fresh: bool) -> None:
     for n in range(1, MANY_CLIENTS + 1):
         rig.add_client(f"c{n}", client_mac(4, n))
     start_pair_normal(rig, fresh)
-    marks = {name: rig.start_client(name) for name in rig.clients}
-    for name, mark in marks.items():
-        rig.wait_bound(name, mark, timeout=40)
+    bind_all(rig)
     finish(rig, lease_tag="after-dora")
 
 
@@ -182,6 +190,99 @@ def interrupt(rig: Rig, fresh: bool) -> None:
     finish(rig)                                     # with the queued BNDUPD and its BNDACK
 
 
+def resync(rig: Rig, fresh: bool) -> None:
+    """A pair's very first start (always fresh: empty lease files): each enters RECOVER, asks for
+    everything (UPDREQALL) and the other answers with one BNDUPD per address of the pool, each
+    BNDACKed, then UPDDONE; both reach NORMAL. The heaviest failover load a real pair makes."""
+    rig.build()
+    start_pair_normal(rig, fresh=True)
+    finish(rig, lease_tag="after-resync")
+
+
+SMALL_SKEW_SECONDS = 50                 # under ISC's 60 s connect check: the pair still connects
+RENEW_LEASE_SECONDS = 20                # dhclient renews at half of it (T1)
+RENEWALS = 3
+
+
+def silent(rig: Rig, fresh: bool) -> None:
+    """The primary is in NORMAL but ignores two clients the split assigns to it (`ignore
+    booting` in its host declarations only): the secondary logs `load balance to peer` for each
+    DISCOVER until the client's secs exceeds `load balance max seconds` (3), then answers."""
+    rig.build()
+    for n, mac in enumerate(macs_for_server(6, "primary", 2), 1):
+        rig.add_client(f"c{n}", mac)
+    rig.extra_conf["primary"] = "\n\n".join(configs.ignored_host(name, port.mac)
+                                             for name, port in rig.clients.items())
+    start_pair_normal(rig, fresh)
+    bind_all(rig)
+    finish(rig, lease_tag="after-dora")
+
+
+def smallskew(rig: Rig, fresh: bool) -> None:
+    """The secondary's clock 50 s ahead (libfaketime): within ISC's 60 s, so the pair connects
+    and reaches NORMAL; a client is served as usual."""
+    rig.build()
+    rig.add_client("c1", client_mac(7, 1))
+    rig.write_server_files()
+    if not fresh:
+        rig.prime()
+    rig.start_capture()
+    marks = rig.start_pair(secondary_env=faketime_env(f"+{SMALL_SKEW_SECONDS}s"))
+    rig.record["skew"] = {"server": "secondary", "offset_s": SMALL_SKEW_SECONDS}
+    rig.wait_normal(marks)
+    dora(rig, "c1")
+    finish(rig, lease_tag="after-dora")
+
+
+def renew(rig: Rig, fresh: bool) -> None:
+    """Short leases (20 s): two clients, one per server, renew every ~10 s (unicast REQUEST to
+    the server, ACK, and that server's BNDUPD to its partner) a few times each."""
+    rig.lease_time = RENEW_LEASE_SECONDS
+    rig.build()
+    for n, mac in enumerate(macs_for_both_servers(8, 2), 1):
+        rig.add_client(f"c{n}", mac)
+    start_pair_normal(rig, fresh)
+    marks = bind_all(rig, timeout=30)
+    for name, mark in marks.items():                # dhclient logs each renewal's ACK
+        log = rig.client_log(name)
+        wait_for_log(log, "(?s)" + "DHCPACK.*" * (RENEWALS + 1), RENEW_LEASE_SECONDS * (RENEWALS + 2),
+                     after=mark)
+        rig.step(f"{name} renewed", renewals=RENEWALS)
+    finish(rig, lease_tag="after-renewals")
+
+
+def gone(rig: Rig, fresh: bool) -> None:
+    """The secondary is frozen (SIGSTOP) while the pair is in NORMAL, so its TCP connection stays
+    open but it says nothing: the primary serves a client and sends the BNDUPD, which is never
+    acknowledged, until it gives up on the silent partner after max-response-delay (10 s)."""
+    rig.build()
+    rig.add_client("c1", macs_for_server(9, "primary", 1)[0])
+    start_pair_normal(rig, fresh)
+    mark = rig.log_mark("primary")
+    rig.daemons.signal("dhcpd-secondary", signal.SIGSTOP)
+    rig.step("secondary frozen (SIGSTOP)")
+    dora(rig, "c1")
+    rig.wait_state("primary", "communications-interrupted", mark, timeout=40)
+    time.sleep(1)
+    rig.daemons.signal("dhcpd-secondary", signal.SIGCONT)
+    rig.step("secondary thawed (SIGCONT)")
+    time.sleep(0.5)
+    rig.stop_server("primary")
+    rig.stop_server("secondary")
+    rig.stop_capture()
+
+
+def macs_for_server(scenario: int, role: str, count: int) -> list[str]:
+    """The first `count` client MACs whose hash bucket belongs to `role`."""
+    found, n = [], 0
+    while len(found) < count:
+        n += 1
+        mac = client_mac(scenario, n)
+        if hashing.designated_server(mac) == role:
+            found.append(mac)
+    return found
+
+
 def macs_for_both_servers(scenario: int, count: int) -> list[str]:
     """The first `count` client MACs alternating between the primary's and the secondary's buckets."""
     wanted = ["primary", "secondary"] * count
@@ -194,4 +295,6 @@ def macs_for_both_servers(scenario: int, count: int) -> list[str]:
     return found
 
 
-SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt}
+SCENARIOS = {"seed": seed, "skew": skew, "relay": relay, "many": many, "interrupt": interrupt,
+             "resync": resync, "silent": silent, "smallskew": smallskew, "renew": renew,
+             "gone": gone, "misconfig": misconfig}

@@ -10,8 +10,10 @@ live scenario.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
-from ..lab.labrun import SERVER_LOGS, LabRun, client_acks, server_acks
+from ..lab.labrun import REPO, SERVER_LOGS, LabRun, client_acks, server_acks
 
 ROLES = ("primary", "secondary")
 NEAR_S = 5              # a finding about a lab step lies within this many seconds of it
@@ -40,8 +42,10 @@ def check_dhclient_acks_are_transactions(run: LabRun) -> list[str]:
         logged = client_acks(log)
         mac = logged[0][1] if logged else run.clients[name]["mac"]
         # dhclient names the sender of the ACK: the server, or the relay that handed it over
+        # an ACK alone (its REQUEST answered before, as when a frozen server wakes up and
+        # answers a stale REQUEST) reaches a client that is already bound: dhclient ignores it
         ours = [(t["assigned_ip"], mac, t["relay"] or t["server"]) for t in run.report.acks()
-                if t["client"]["mac"] == mac]
+                if t["client"]["mac"] == mac and t["msg_types"] != ["ACK"]]
         if logged != ours:
             problems.append(f"{name}: dhclient logged ACKs {logged}, transactions {ours}")
     return problems
@@ -80,8 +84,14 @@ def check_low_secs_discovers_answered_by_expected_server(run: LabRun) -> list[st
     """Every DORA whose DISCOVER had secs <= load balance max seconds was offered and served
     only by the server the engine expects from the HBA; in `many` every client is judged."""
     problems, judged = [], 0
+    # a designated peer the engine found silent: its clients were served by the partner
+    # after the secs bypass, which check_silent_server_named judges instead
+    silent = run.report.codes("loadbalance.designated-silent")
     for t in run.report.transactions:
         b = t["balance"]
+        if any(f["server"] == t["expected_server"] and t["client"]["mac"] in f["message"]
+               for f in silent):
+            continue
         # without `load balance max seconds` the engine judges only secs 0
         if t["kind"] != "dora" or not b or b["secs"] > (run.lb_max_secs or 0) \
                 or not t["expected_server"]:
@@ -221,8 +231,156 @@ def check_relay_transactions_carry_the_relay(run: LabRun) -> list[str]:
         ([] if run.report.acks() else ["no ACKed transaction behind the relay"])
 
 
+def check_silent_server_named(run: LabRun) -> list[str]:
+    """The primary ignores every lab client (`ignore booting`): a loadbalance.designated-silent
+    warning names the primary and each client, whose DISCOVERs the secondary logged as `load
+    balance to peer` and answered after secs > load balance max seconds; the partner is never
+    named silent, and no other scenario has the finding."""
+    primary, secondary = run.server_ip("primary"), run.server_ip("secondary")
+    found = run.report.codes("loadbalance.designated-silent")
+    problems = [] if found and all(f["server"] == primary and f["severity"] == "warning"
+                                   for f in found) else [f"silent findings {found}"]
+    balanced_away = set(re.findall(r"DHCPDISCOVER from (\S+) via \S+: load balance to peer",
+                                   run.log(SERVER_LOGS["secondary"])))
+    for name, info in run.clients.items():
+        if info["mac"] not in balanced_away:
+            problems.append(f"{name}: the secondary did not log `load balance to peer`")
+        if not any(info["mac"] in f["message"] for f in found):
+            problems.append(f"{name} ({info['mac']}) not named by a designated-silent finding")
+        served = [t for t in run.report.of_client(info["mac"]) if t["server"] == secondary]
+        if not served or served[0]["secs"] <= (run.lb_max_secs or 0):
+            problems.append(f"{name}: served by the secondary {served and served[0]['secs']}")
+    health = run.report.doc["failover"][0]["health"]
+    if health["verdict"] != "degraded" or "designated-silent" not in health["why"]:
+        problems.append(f"health {health}")
+    return problems
+
+
+def check_not_silent(run: LabRun) -> list[str]:
+    """No designated peer is called silent where the lab's servers answered their own clients
+    (or balancing did not apply: link down, a peer not in NORMAL)."""
+    return [f["message"] for f in run.report.codes("loadbalance.designated-silent")]
+
+
+def check_small_skew_connects_with_warning(run: LabRun) -> list[str]:
+    """50 s of skew: measured, a warning whose text says the pair still connects (ISC refuses
+    only beyond 60 s), the pair does reach NORMAL, and the text report says who is ahead."""
+    problems = skew_measured(run)
+    skews = run.report.codes("failover.clock-skew")
+    if skews and "still connects" not in skews[0]["explanation"]:
+        problems.append(f"explanation {skews[0]['explanation']!r}")
+    if run.report.codes("failover.connect-rejected"):
+        problems.append("a connect was rejected below 60 s")
+    rel = run.report.doc["failover"][0]
+    if {s["state"] for s in rel["states"]} != {"communications-interrupted", "normal"} or \
+            rel["sessions_total"] < 1:
+        problems.append(f"states {rel['states']}")
+    text = report_text(run)
+    want = f"secondary {run.scenario_json['skew']['offset_s']}"
+    if f"clock skew {want}" not in text or "ahead of primary" not in text:
+        problems.append("the text report does not say the secondary is ahead")
+    return problems
+
+
+def check_large_skew_cannot_connect(run: LabRun) -> list[str]:
+    """90 s: the explanation says the pair cannot (re)connect; the health verdict is broken,
+    never connected, with ISC's reject text."""
+    skews = run.report.codes("failover.clock-skew")
+    problems = [] if skews and "cannot (re)connect" in skews[0]["explanation"] else [
+        f"explanations {[f['explanation'] for f in skews]}"]
+    health = run.report.doc["failover"][0]["health"]
+    if health["verdict"] != "broken" or "time mismatch" not in health["why"]:
+        problems.append(f"health {health}")
+    return problems
+
+
+def check_renewals_replicated(run: LabRun) -> list[str]:
+    """Short leases: every DHCPACK a dhcpd logged (first leases and renewals) is a transaction
+    followed by that server's BNDUPD for the address, BNDACKed; no lease-not-replicated; the
+    partner's lease file holds each client's address as active."""
+    problems = []
+    renewals = [t for t in run.report.transactions if t["kind"] == "renew"]
+    if len(renewals) < 2 * len(run.clients):
+        problems.append(f"only {len(renewals)} renewals")
+    problems += [f["message"] for f in run.report.codes("failover.lease-not-replicated")]
+    updates = run.report.doc["failover"][0]["binding_updates"]
+    logged = sum(len(server_acks(run.log(name))) for name in SERVER_LOGS.values())
+    if updates["sent"] < logged or updates["unacked"] or updates["acked"] != updates["sent"]:
+        problems.append(f"binding updates {updates} for {logged} ACKs logged")
+    for role, name in SERVER_LOGS.items():
+        partner = next(r for r in SERVER_LOGS if r != role)
+        leases = run.log(f"dhcpd-{partner}.leases")
+        for ip, mac in set(server_acks(run.log(name))):
+            if not re.search(rf"lease {re.escape(ip)} {{[^}}]*binding state active;[^}}]*"
+                             rf"hardware ethernet {mac};", leases):
+                problems.append(f"{partner}'s lease file has no active {ip} for {mac}")
+    return problems
+
+
+def check_partner_gone_updates_unacked(run: LabRun) -> list[str]:
+    """The secondary frozen: the primary's BNDUPD for c1's lease is never acknowledged; the
+    link-down finding says updates were left unacknowledged, the lease is not replicated and
+    the health verdict counts them; the frozen secondary's lease file lacks the lease."""
+    c1 = run.clients["c1"]["mac"]
+    primary = run.server_ip("primary")
+    problems = []
+    ip = next((t["assigned_ip"] for t in run.report.acks()
+               if t["client"]["mac"] == c1 and t["server"] == primary), None)
+    lease = next((row for row in run.report.doc["leases"] if row["ip"] == ip), None)
+    if ip is None or lease is None or lease["replicated"]:
+        problems.append(f"c1's lease {ip}: {lease}")
+    downs = [f for f in run.report.codes("failover.link-down") if "unacknowledged" in f["message"]]
+    if not downs or downs[0]["server"] != primary:
+        problems.append(f"link-down findings {[f['message'] for f in run.report.codes('failover.link-down')]}")
+    health = run.report.doc["failover"][0]["health"]
+    if health["verdict"] == "healthy" or "never acknowledged" not in health["why"]:
+        problems.append(f"health {health}")
+    if "timeout waiting for failover peer" not in run.log(SERVER_LOGS["primary"]) and \
+            "peer moves from normal to communications-interrupted" not in \
+            run.log(SERVER_LOGS["primary"]) and "I move from normal to communications-interrupted" \
+            not in run.log(SERVER_LOGS["primary"]):
+        problems.append("the primary's log does not show it gave up on the partner")
+    return problems
+
+
+def check_resync_every_update_acked(run: LabRun) -> list[str]:
+    """A fresh pair's resync: both sent UPDREQALL (dhcpd logs `Sent update request all`), every
+    BNDUPD was BNDACKed, the timeline shows each state once per frame (the STARTUP flag merged
+    into one row), and both end NORMAL: healthy."""
+    rel = run.report.doc["failover"][0]
+    problems = []
+    for role, name in SERVER_LOGS.items():
+        if "Sent update request all message" not in run.log(name):
+            problems.append(f"{role} did not log UPDREQALL")
+    b = rel["binding_updates"]
+    if b["sent"] < 150 or b["acked"] != b["sent"] or b["unacked"]:
+        problems.append(f"binding updates {b}")
+    rows = [line.split()[1:4] for line in report_text(run).splitlines()
+            if re.match(r"^    \d\d:\d\d:\d\d\.\d{3}\s+\d+\s", line)]
+    if len(rows) != len({tuple(r) for r in rows}) or not rows:
+        problems.append(f"state timeline rows repeat: {rows}")
+    if rel["health"]["verdict"] != "healthy":
+        problems.append(f"health {rel['health']}")
+    return problems
+
+
+def report_text(run: LabRun) -> str:
+    done = subprocess.run([sys.executable, "-m", "dhcpanalyze", "report", "--lb-max-secs",
+                           str(run.lb_max_secs or 3), str(run.pcap)],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    return done.stdout
+
+
 BY_SCENARIO = {"seed": [check_seed_takeover_unreachable_release_links],
                "skew": [check_skew_measured_and_connect_rejected],
                "many": [check_expected_server_is_the_labs_designated],
                "interrupt": [check_interrupt_link_down_and_primary_alone],
-               "relay": [check_relay_transactions_carry_the_relay]}
+               "relay": [check_relay_transactions_carry_the_relay],
+               "silent": [check_silent_server_named],
+               "smallskew": [check_small_skew_connects_with_warning, check_not_silent],
+               "renew": [check_renewals_replicated, check_not_silent],
+               "gone": [check_partner_gone_updates_unacked, check_not_silent],
+               "resync": [check_resync_every_update_acked]}
+BY_SCENARIO["skew"].append(check_large_skew_cannot_connect)
+for _scenario in ("seed", "many", "interrupt", "relay", "skew"):
+    BY_SCENARIO[_scenario].append(check_not_silent)

@@ -17,7 +17,8 @@ ISSUE_CODES = {
     "failover.mclt-lease", "dhcp.no-offer", "dhcp.no-ack", "dhcp.nak", "dhcp.decline",
     "dhcp.server-unreachable", "dhcp.unknown-server", "dhcp.duplicate-offer", "dhcp.takeover",
     "dhcp.secs-byte-order", "loadbalance.wrong-server", "loadbalance.disabled",
-    "capture.malformed"}
+    "capture.malformed",
+    "loadbalance.designated-silent"}     # issue 15
 PRIMARYS_CLIENT = "02:00:00:00:00:05"       # bucket 13: the primary's under split 128 (wire §6.4)
 LB = EngineSettings(lb_max_secs=3)
 

@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
 LAB = SAMPLES / "lab" / "lab.py"
-SCENARIOS = ("seed", "skew", "relay", "many", "interrupt")
+SCENARIOS = ("seed", "skew", "relay", "many", "interrupt", "resync", "silent", "smallskew", "renew",
+             "gone")
 SERVER_LOGS = {"primary": "dhcpd-primary.log", "secondary": "dhcpd-secondary.log"}
 SERVER_CONFIGS = {"primary": "dhcpd-primary.conf", "secondary": "dhcpd-secondary.conf"}
 LB_MAX_SECS = re.compile(r"^\s*load balance max seconds (\d+);", re.MULTILINE)

@@ -54,9 +54,10 @@ class Check:
 def all_checks() -> list[Check]:
     """A fresh instance of every check, in the order their findings should appear."""
     from . import (clock_skew, connect, link, loadbalance, malformed, mclt, outcomes, offers,
-                   replication, secs, states, takeover, unknown_server, unreachable, updates)
+                   replication, secs, silent, states, takeover, unknown_server, unreachable,
+                   updates)
     modules = (malformed, clock_skew, connect, link, states, updates, replication, mclt,
-               unreachable, outcomes, offers, loadbalance, secs, takeover, unknown_server)
+               unreachable, outcomes, offers, loadbalance, silent, secs, takeover, unknown_server)
     return [module.CHECK() for module in modules]
 
 

@@ -16,22 +16,22 @@ class Connect(Check):
 
     def on_failover(self, ev, ctx) -> list:
         d = ev.data
-        name = ev.rel.name or d.get("name") or "?"
+        name = ev.rel.name or d.name or "?"
         if ev.kind == "connect-rejected":
-            what = f"rejected the failover CONNECT from {d['receiver']}"
+            what = f"rejected the failover CONNECT from {d.receiver}"
             code, isc_log = "failover.connect-rejected", \
-                f"Failover CONNECT to {name} rejected: {d['reason_text']}"
+                f"Failover CONNECT to {name} rejected: {d.reason_text}"
         elif ev.kind == "disconnect":
-            what = f"sent DISCONNECT to {d['receiver']}"
+            what = f"sent DISCONNECT to {d.receiver}"
             code, isc_log = "failover.disconnect", \
-                f"Failover DISCONNECT from {name}: {d['reason_text']}"
+                f"Failover DISCONNECT from {name}: {d.reason_text}"
         else:
             return []
-        text = d["text"] or d["reason_text"]
-        message = f"{d['sender']} {what} (relationship {name}): reason {d['reason']} {text!r}"
+        text = d.text or d.reason_text
+        message = f"{d.sender} {what} (relationship {name}): reason {d.reason} '{text}'"
         return [make_finding(code, ev.ts, ev.frames, message, isc_log=isc_log,
-                             relationship=ev.rel.name, server=d["sender"],
-                             gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), d["reason"]))]
+                             relationship=ev.rel.name, server=d.sender,
+                             gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), d.reason))]
 
 
 CHECK = Connect

@@ -22,27 +22,31 @@ class LinkDown(Check):
             return []
         d = ev.data
         name = ev.rel.name or "?"
-        reason = d["reason"]
+        reason = d.reason
         if reason == "silence":
-            message = (f"failover link {name}: nothing from {d['silent']} for more than "
-                       f"{d['limit']} s (receive-timer of {d['receiver']})")
+            message = (f"failover link {name}: nothing from {d.silent} for more than "
+                       f"{d.limit} s (receive-timer of {d.receiver})")
             isc_log = f"timeout waiting for failover peer {name}"
-            culprit = d["silent"]
+            culprit = d.silent
         elif reason == "state":
-            message = (f"failover link {name}: {d['server']} reports communications-interrupted "
-                       f"since {d['since']} (its clock), before this capture saw the link")
+            message = (f"failover link {name}: {d.server} reports communications-interrupted "
+                       f"since {d.since} (its clock), before this capture saw the link")
             isc_log = f"failover peer {name}: I move from normal to communications-interrupted"
-            culprit = d["server"]
+            culprit = d.server
         elif reason == "refused":
-            message = (f"failover link {name} stays down: {d['by']} refuses connections from "
-                       f"{d['caller']} (RST), dhcpd is not listening there")
+            message = (f"failover link {name} stays down: {d.by} refuses connections from "
+                       f"{d.caller} (RST), dhcpd is not listening there")
             isc_log = None          # the caller logs nothing for a refused connect
-            culprit = d["by"]
+            culprit = d.by
         else:
             how = {"fin": "closed (FIN)", "rst": "reset (RST)"}.get(reason, reason)
-            message = f"failover link {name} {how} by {d.get('by') or '?'}"
+            message = f"failover link {name} {how} by {d.by or '?'}"
             isc_log = f"peer {name}: disconnected"
-            culprit = d.get("by")
+            culprit = d.by
+        if d.unacked:
+            # ISC keeps them queued and sends them again once the pair is back in touch
+            message += (f"; {d.unacked} binding update(s) still unacknowledged (the partner "
+                        f"does not know those leases until they are sent again)")
         return [make_finding("failover.link-down", ev.ts, ev.frames, message, isc_log=isc_log,
                              relationship=ev.rel.name, server=culprit,
                              gate=(ev.rel.name, tuple(sorted(ev.rel.peers)), reason, culprit))]

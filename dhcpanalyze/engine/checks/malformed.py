@@ -29,10 +29,10 @@ class Malformed(Check):
     def on_failover(self, ev, ctx) -> list:
         if ev.kind != "gap":
             return []
-        message = f"failover stream from {ev.data['sender']}: bytes lost ({ev.data['detail']})"
+        message = f"failover stream from {ev.data.sender}: bytes lost ({ev.data.detail})"
         return [make_finding("capture.malformed", ev.ts, ev.frames, message,
-                             server=ev.data["sender"], relationship=ev.rel.name,
-                             gate=("gap", ev.data["sender"]))]
+                             server=ev.data.sender, relationship=ev.rel.name,
+                             gate=("gap", ev.data.sender))]
 
 
 CHECK = Malformed

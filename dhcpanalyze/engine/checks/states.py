@@ -21,19 +21,19 @@ class StateChange(Check):
         if ev.kind != "state":
             return []
         d = ev.data
-        if d["state"] == d["previous"]:
+        if d.state == d.previous:
             return []                   # the same state re-announced after a reconnect
         name = ev.rel.name or "?"
-        role = ev.rel.role(d["server"])
-        before = d["previous"] or "unknown-state"
-        startup = " (starting up)" if d["startup"] else ""
-        message = (f"{role} {d['server']} now in {d['state']}{startup}, was {before} "
+        role = ev.rel.role(d.server)
+        before = d.previous or "unknown-state"
+        startup = " (starting up)" if d.startup else ""
+        message = (f"{role} {d.server} now in {d.state}{startup}, was {before} "
                    f"(relationship {name})")
-        severity = "warning" if d["state"] in WARN_STATES else "info"
-        isc_log = f"failover peer {name}: peer moves from {before} to {d['state']}"
+        severity = "warning" if d.state in WARN_STATES else "info"
+        isc_log = f"failover peer {name}: peer moves from {before} to {d.state}"
         return [make_finding("failover.state-change", ev.ts, ev.frames, message,
                              severity=severity, isc_log=isc_log, relationship=ev.rel.name,
-                             server=d["server"])]
+                             server=d.server)]
 
 
 CHECK = StateChange

@@ -20,7 +20,7 @@ class BindingUpdates(Check):
     failover_kinds = frozenset(("bndack", "unacked", "window"))
 
     def on_failover(self, ev, ctx) -> list:
-        if ev.kind == "bndack" and ev.data["reason"] is not None:
+        if ev.kind == "bndack" and ev.data.reason is not None:
             return [self._rejected(ev)]
         if ev.kind == "unacked":
             return [self._unacked(ev)]
@@ -31,31 +31,31 @@ class BindingUpdates(Check):
     def _rejected(self, ev):
         d = ev.data
         name = ev.rel.name or "?"
-        text = d["text"] or d["reason_text"]
-        message = (f"{d['acker']} rejected the binding update for {d['ip']} from "
-                   f"{d['updater']}: reason {d['reason']} {text!r}")
-        severity = "info" if d["reason"] == LESS_CRITICAL else "warning"
+        text = d.text or d.reason_text
+        message = (f"{d.acker} rejected the binding update for {d.ip} from "
+                   f"{d.updater}: reason {d.reason} '{text}'")
+        severity = "info" if d.reason == LESS_CRITICAL else "warning"
         return make_finding("failover.update-rejected", ev.ts, ev.frames, message,
-                            severity=severity, ip=d["ip"], server=d["updater"],
+                            severity=severity, ip=d.ip, server=d.updater,
                             relationship=ev.rel.name,
-                            isc_log=f"bind update on {d['ip']} from {name} rejected: {text}",
-                            gate=(ev.rel.name, d["updater"], d["reason"]))
+                            isc_log=f"bind update on {d.ip} from {name} rejected: {text}",
+                            gate=(ev.rel.name, d.updater, d.reason))
 
     def _unacked(self, ev):
         d = ev.data
-        age = ev.ts - d["sent"]
-        message = (f"binding update for {d['ip']} ({d['status']}) from {d['sender']} to "
-                   f"{d['receiver']} not acknowledged after {age:.0f} s (xid {d['xid']:#x})")
-        return make_finding("failover.update-unacked", ev.ts, ev.frames, message, ip=d["ip"],
-                            server=d["sender"], relationship=ev.rel.name,
-                            gate=(ev.rel.name, d["sender"]))
+        age = ev.ts - d.sent
+        message = (f"binding update for {d.ip} ({d.status}) from {d.sender} to "
+                   f"{d.receiver} not acknowledged after {age:.0f} s (xid {d.xid:#x})")
+        return make_finding("failover.update-unacked", ev.ts, ev.frames, message, ip=d.ip,
+                            server=d.sender, relationship=ev.rel.name,
+                            gate=(ev.rel.name, d.sender))
 
     def _window(self, ev):
         d = ev.data
-        message = (f"{d['sender']} has {d['outstanding']} binding updates unacknowledged; "
-                   f"{d['receiver']} accepts at most {d['limit']} (max-unacked-updates)")
+        message = (f"{d.sender} has {d.outstanding} binding updates unacknowledged; "
+                   f"{d.receiver} accepts at most {d.limit} (max-unacked-updates)")
         return make_finding("failover.max-unacked-exceeded", ev.ts, ev.frames, message,
-                            server=d["sender"], relationship=ev.rel.name)
+                            server=d.sender, relationship=ev.rel.name)
 
 
 CHECK = BindingUpdates

@@ -1,0 +1,1 @@
+"""The Textual TUI: a thin shell over dhcpanalyze.browse (the session and its renderers)."""

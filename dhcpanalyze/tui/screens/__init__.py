@@ -1,0 +1,1 @@
+"""The TUI's screens: one per view (packets, transactions, ladder, failover, leases, findings, help)."""
