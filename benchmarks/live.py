@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -122,7 +122,13 @@ def run_pyshark(ns: str, sock: socket.socket, batch: list[bytes], rate: int) -> 
     time.sleep(10)                              # pyshark starts dumpcap and tshark
     sent_rate = send_paced(sock, batch, rate)
     sent_end = time.time()
-    out, _ = proc.communicate(timeout=window + 60)
+    try:
+        out, _ = proc.communicate(timeout=window + 60)
+    finally:            # pyshark leaves its dumpcap and tshark running (its issues #650, #711)
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
     got = json.loads(out.decode().strip().splitlines()[-1])
     return {"rate": rate, "sent_rate": round(sent_rate), "frames": len(batch),
             "pyshark_frames": got["n"],

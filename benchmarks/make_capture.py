@@ -121,6 +121,17 @@ def noise_frame(rng: random.Random) -> bytes:
     return bytes(eth)
 
 
+def write_with_noise(writer, frame: bytes, t: float, written: int, per_relevant: int,
+                     noise_pool: list[bytes], spacing: float) -> int:
+    """Write one relevant frame and the `per_relevant` noise frames after it, `spacing` s apart;
+    returns the number of packets written so far."""
+    writer.writepkt(frame, t)
+    written += 1
+    for i in range(per_relevant):
+        writer.writepkt(noise_pool[(written + i) % len(noise_pool)], t + (i + 1) * spacing)
+    return written + per_relevant
+
+
 def build(paths: list[str], out: Path, packets: int, share: float, seed: int = 1) -> dict:
     rng = random.Random(seed)
     base = relevant_frames(paths)
@@ -138,12 +149,10 @@ def build(paths: list[str], out: Path, packets: int, share: float, seed: int = 1
         while written < packets:
             for index, (ts, frame) in enumerate(base):
                 t = ts + k * span
-                writer.writepkt(replicate(frame, k, time_fields.get(index, ()), k * span), t)
+                written = write_with_noise(writer, replicate(frame, k, time_fields.get(index, ()),
+                                                             k * span), t, written, per_relevant,
+                                           noise_pool, 1e-5)
                 relevant += 1
-                written += 1
-                for i in range(per_relevant):
-                    writer.writepkt(noise_pool[(written + i) % len(noise_pool)], t + (i + 1) * 1e-5)
-                written += per_relevant
                 if written >= packets:
                     break
             k += 1
@@ -180,12 +189,8 @@ def build_resync(paths: list[str], out: Path, packets: int, share: float = 0.08,
                                                 addresses)))
             frames.sort(key=lambda f: f[0])
             for t, frame in frames:
-                writer.writepkt(frame, t)
+                written = write_with_noise(writer, frame, t, written, per_relevant, noise_pool, 1e-7)
                 relevant += 1
-                written += 1
-                for i in range(per_relevant):
-                    writer.writepkt(noise_pool[(written + i) % len(noise_pool)], t + (i + 1) * 1e-7)
-                written += per_relevant
                 if written >= packets:
                     break
             wave += 1

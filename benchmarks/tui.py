@@ -37,7 +37,10 @@ def child(path: str, launched: float) -> None:
     import resource
 
     sys.path.insert(0, str(ROOT))
+    import gc
+
     from dhcpanalyze.browse.loader import file_source
+    from dhcpanalyze.commands.report import BATCH_GC_THRESHOLDS
     from dhcpanalyze.browse.session import Session
     from dhcpanalyze.tui.app import BrowseApp
 
@@ -45,7 +48,8 @@ def child(path: str, launched: float) -> None:
 
     async def run() -> None:
         session = Session([path])
-        app = BrowseApp(session, lambda: file_source(session, [path]))
+        app = BrowseApp(session, lambda: file_source(session, [path]), tune_gc=True)
+        gc.set_threshold(*BATCH_GC_THRESHOLDS)         # as `dhcpanalyze tui` does
         async with app.run_test(headless=True, size=(160, 50)) as pilot:
             screen = app.screen
             lst = screen.query_one("#packet-list")

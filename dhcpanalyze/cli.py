@@ -8,7 +8,7 @@ import sys
 from dhcpanalyze import __version__
 from dhcpanalyze.commands import config, leases, packets, report, tui
 from dhcpanalyze.exitcodes import Exit
-from dhcpanalyze.output import OutputError
+from dhcpanalyze.output import OutputError, discard_stdout
 
 COMMANDS = (packets, report, config, leases, tui)
 
@@ -52,20 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return Exit.OK
     except OutputError as exc:         # `dhcpanalyze report x > /dev/full`
         print(f"dhcpanalyze: cannot write the output: {exc}", file=sys.stderr)
-        _discard_stdout()
+        discard_stdout()
         return Exit.OUTPUT
-
-
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so that Python's last flush of what is still buffered at exit
-    does not fail a second time with an 'Exception ignored' message."""
-    try:
-        fd = sys.stdout.fileno()
-    except (OSError, ValueError, AttributeError):   # not a real file (tests capture it)
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, fd)
-    os.close(null)
 
 
 if __name__ == "__main__":

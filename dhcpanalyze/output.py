@@ -6,6 +6,7 @@ unreadable input: the command stops and says so in one line (cli.main). A reader
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import TextIO
@@ -32,3 +33,15 @@ def _guarded(call: Callable[..., object], *args: str) -> None:
         raise
     except OSError as exc:
         raise OutputError(exc.strerror or str(exc)) from None
+
+
+def discard_stdout() -> None:
+    """Point stdout at /dev/null after an OutputError, so that Python's last flush of what is still
+    buffered at exit does not fail a second time with an 'Exception ignored' message."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):   # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

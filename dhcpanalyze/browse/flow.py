@@ -82,6 +82,8 @@ def ladder_header(ladder: Ladder) -> list[Text]:
         if t.expected_server:
             line.append(f"  designated by split {fmt.safe(t.expected_server)}{_role(ladder, t.expected_server)}")
         line.append(f"  served by {fmt.safe(t.server)}{_role(ladder, t.server or '')}")
+        if t.expected_server and t.server and t.server != t.expected_server:
+            line.append(" (not the designated peer)", "bold yellow")
         line.append(f"  → {fmt.safe(t.outcome)}", "green" if t.outcome in ("ack", "released") else "bold red")
         lines.append(line)
     return lines
@@ -274,8 +276,7 @@ def state_bands(tl: Timeline, cols: int) -> list[Text]:
                 "announced it: no STATE crosses a link that is down)", "dim")]
     for ip in sorted(rel.peers, key=lambda p: (p != rel.primary, p)):
         line = Text(f"  {fmt.safe(ip):<15} {rel.role(ip)[:6]:<6} ", no_wrap=True)
-        for c in range(cols):
-            state = rel.state_at(ip, first + (c + 1) * length / cols)
+        for state in _cell_states(rel, ip, first, length, cols):
             mark, style = STATE_MARKS.get(state, ("?", "")) if state else ("·", "dim")
             line.append(mark, style)
         out.append(line)
@@ -292,6 +293,22 @@ def state_bands(tl: Timeline, cols: int) -> list[Text]:
         legend.append(f" {fmt.safe(state)}  ")
     legend.append("━ link up  ╌ link down", "dim")
     out.append(legend)
+    return out
+
+
+def _cell_states(rel, ip: str, first: float, length: float, cols: int) -> list[str | None]:
+    """The state shown in each cell: one other than normal announced within it (a short stay in
+    communications-interrupted must not vanish between two samples), else the state at its end."""
+    times, names = rel.state_times.get(ip, []), rel.state_names.get(ip, [])
+    out, i = [], 0
+    for c in range(cols):
+        end = first + (c + 1) * length / cols
+        within = []
+        while i < len(times) and times[i] <= end:
+            within.append(names[i])
+            i += 1
+        unusual = [name for name in within if name != "normal"]
+        out.append(unusual[-1] if unusual else rel.state_at(ip, end))
     return out
 
 

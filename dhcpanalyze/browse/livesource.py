@@ -2,7 +2,7 @@
 
     capture = open_live(LiveOptions("br0"))                 # dhcpanalyze.sources.live
     session = Session([capture.name])
-    app = BrowseApp(session, lambda: live_source(session, capture), capture)
+    app = BrowseApp(session, lambda: live_source(session, capture), capture=capture)
 
 Nothing of a live capture can be read again from a file, so the session keeps each row's line.
 """

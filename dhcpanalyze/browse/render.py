@@ -77,7 +77,8 @@ def packet_header() -> Text:
 def detail_text(record: Record | None, t0: float) -> Text:
     """The `packets -V` tree of a record (its lines are escaped by the dissectors)."""
     if record is None:
-        return Text("(this frame cannot be read again: stdin is not kept)", style="dim")
+        return Text("(not kept: this source cannot be read again, and only its latest records are kept)",
+                    style="dim")
     text = Text(no_wrap=True)
     for i, line in enumerate(tree_lines(record, t0)):
         text.append(line + "\n", "bold" if i == 0 else "")

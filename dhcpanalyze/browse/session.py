@@ -38,6 +38,7 @@ from .search import RowFilter, compile_text
 MAX_TRANSACTIONS = 1_000_000        # kept for the Transactions screen (the oldest go first)
 MAX_FINDINGS = 200_000
 LINE_CACHE = 20_000                 # summary lines decoded again and kept for scrolling back
+MAX_KEPT_RECORDS = 20_000           # latest records of a source that cannot be read again (live, stdin)
 
 
 @dataclass(slots=True)
@@ -67,6 +68,7 @@ class Session:
         self.filter: RowFilter | None = None
         self.view: array | None = None          # row numbers passing the filter; None: all
         self._lines: dict[int, str] = {}        # summary lines decoded again lately, by row
+        self._kept: dict[int, Record] = {}      # the latest records that cannot be read again, by row
         self.lock = threading.RLock()
 
     # --- loading ---------------------------------------------------------------------------------
@@ -82,6 +84,10 @@ class Session:
 
     def _add(self, record: Record, rereadable: bool) -> None:
         row = self.rows_.add(record, rereadable)
+        if not rereadable:
+            self._kept[row] = record
+            if len(self._kept) > MAX_KEPT_RECORDS:
+                del self._kept[next(iter(self._kept))]
         self.counts.records += 1
         if type(record) is FailoverRecord:
             self.fo.add(record)
@@ -155,6 +161,12 @@ class Session:
             if nth < len(records):
                 self._lines[row] = self.rows_.line(records[nth])
 
+    def row_at(self, position: int) -> int | None:
+        """The row number at a position of the (filtered) list."""
+        with self.lock:
+            rows = range(len(self.rows_)) if self.view is None else self.view
+            return rows[position] if 0 <= position < len(rows) else None
+
     def position_of(self, row: int) -> int:
         """Where a row is in the (filtered) list; the nearest following one when filtered out."""
         with self.lock:
@@ -170,8 +182,11 @@ class Session:
             return self.rows_.row_of_frame(frame)
 
     def record(self, row: int) -> Record | None:
-        """The record of a row, decoded again from the file (with its frame bytes); None if not kept."""
+        """The record of a row, decoded again from the file (with its frame bytes), or kept from a
+        source that cannot be read again (its latest records only); None when neither."""
         with self.lock:
+            if row in self._kept:
+                return self._kept[row]
             frame, nth = self.rows_.frames[row], self.rows_.nth_in_frame(row)
         got = self.records_at([frame]).get(frame, [])
         return got[nth] if nth < len(got) else None

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from dhcpanalyze.commands import live
 from dhcpanalyze.commands.packets import add_decode_arguments, decode_options
+from dhcpanalyze.commands.report import BATCH_GC_THRESHOLDS
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.reports import pipeline
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from dhcpanalyze.tui.app import BrowseApp       # Textual is imported only for this command
 
     session = Session(args.files, decode_options(args))
-    app = BrowseApp(session, lambda: file_source(session, args.files))
+    app = BrowseApp(session, lambda: file_source(session, args.files), tune_gc=True)
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)          # as report: loading makes no cycles to collect
     app.run()
     return Exit.OK
 
@@ -59,7 +62,7 @@ def _run_live(args: argparse.Namespace) -> int:
         return _fail(Exit.UNREADABLE, str(exc))
     with capture:
         session = Session([capture.name], decode_options(args))
-        BrowseApp(session, lambda: live_source(session, capture), capture).run()
+        BrowseApp(session, lambda: live_source(session, capture), capture=capture).run()
     return Exit.OK
 
 

@@ -54,6 +54,7 @@ class FailoverPeer:
     min_balance: int | None = None
     seen: dict[str, Where] = field(default_factory=dict)    # field name -> where it is written
     end: Where | None = None                # the closing brace (where dhcpd reports what is missing)
+    seq: int = 0                            # reading order among declarations (includes too)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Pool:
     peer_where: Where | None = None
     ranges: list[Range] = field(default_factory=list)
     implicit: bool = False
+    seq: int = 0                            # reading order among declarations (includes too)
 
 
 @dataclass
@@ -114,9 +116,15 @@ def read_config(path: str) -> Config:
 class _Reader:
     def __init__(self, config: Config, source: Source) -> None:
         self.config, self.source = config, source
+        self.seq = 0
 
-    def warn(self, where: Where | None, message: str) -> None:
-        self.source.problem(where or Where(self.config.path, 0, 0), message)
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def warn(self, where: Where | None, message: str, isc: bool = True) -> None:
+        """A problem in dhcpd's own words (isc=False: in ours, where dhcpd's are not known)."""
+        self.source.problem(where or Where(self.config.path, 0, 0), message, isc)
 
     def declaration(self, st: Statement, scope: dict | None) -> None:
         """One statement at any level; scope carries the subnet and the inherited peer name."""
@@ -145,11 +153,10 @@ class _Reader:
         self.peer_declaration(st, name)
 
     def peer_declaration(self, st: Statement, name: str) -> None:
-        peer = FailoverPeer(name, st.where, end=st.close)
+        peer = FailoverPeer(name, st.where, end=st.close, seq=self.next_seq())
         for inner in st.block or []:
             self.peer_statement(peer, inner)
-        if name in self.config.peers:
-            self.warn(st.where, f"redeclaration of failover peer {name}")
+        if name in self.config.peers:          # lint.py reports it (config.peer-redeclared)
             self.config.redeclared.append(peer)
         else:
             self.config.peers[name] = peer
@@ -161,6 +168,8 @@ class _Reader:
             peer.seen["role"] = st.where
         elif words[:1] == ("split",) or words[:1] == ("hba",):
             self.balance(peer, st, words[0])
+        elif words[:1] == ("load",) and words[1:4] != ("balance", "max", "seconds"):
+            self.load_balance_error(st, words)
         elif words[:-1] in NUMBER_STATEMENTS:
             self.number(peer, st, NUMBER_STATEMENTS[words[:-1]], st.words[-1].text)
         elif words[:-1] in ADDRESS_STATEMENTS:
@@ -169,28 +178,42 @@ class _Reader:
         else:
             self.warn(st.where, "invalid statement in peer declaration")
 
+    def load_balance_error(self, st: Statement, words: tuple[str, ...]) -> None:
+        """`load balance max seconds N` misspelt: the word dhcpd expected, in its words."""
+        for i, expected in enumerate(("balance", "max", "seconds"), start=1):
+            if words[i:i + 1] != (expected,):
+                where = st.words[i].where if i < len(st.words) else st.where
+                self.warn(where, f"expecting '{'secs' if expected == 'seconds' else expected}'")
+                return
+
     def number(self, peer: FailoverPeer, st: Statement, name: str, text: str) -> int | None:
+        """One number; dhcpd's message when it is not one (`expecting number.`, for ports
+        without the period)."""
         if not text.isdigit():
-            self.warn(st.words[-1].where, f"expecting number, not {text!r}")
+            period = "" if name in ("port", "peer_port") else "."
+            self.warn(st.words[-1].where, f"expecting number{period}")
             return None
         setattr(peer, name, int(text))
         peer.seen[name] = st.where
         return int(text)
 
     def balance(self, peer: FailoverPeer, st: Statement, keyword: str) -> None:
+        """`split N` (0 to 256: dhcpd 4.4.3-P1 accepts 256, all buckets the primary's) or
+        `hba` with 32 colon-separated bytes; the messages are dhcpd's own."""
         if keyword == "split":
-            value = self.number(peer, st, "split", st.text(1) or "") if len(st.words) == 2 else None
-            if len(st.words) != 2:
+            text = st.text(1) or ""
+            if len(st.words) != 2 or not text.lstrip("-").isdigit():
                 self.warn(st.where, "expecting number")
-            elif value is not None and value > 255:
-                self.warn(st.words[1].where, "split must be < 256")
-            elif value is not None:
-                peer.hba = split_to_hba(value)
-                peer.seen["hba"] = st.where
+            elif not 0 <= int(text) <= 256:
+                self.warn(st.words[1].where, "split must be between 0 and 256, inclusive")
+            else:
+                peer.split, peer.hba = int(text), split_to_hba(int(text))
+                peer.seen["split"] = peer.seen["hba"] = st.where
             return
+        count = len("".join(st.values()[1:]).split(":"))
         hba = parse_hba(st.values()[1:])
         if hba is None:
-            self.warn(st.where, "HBA must be exactly 32 bytes.")
+            self.warn(st.where, "semicolon expected." if count > 32 else "too few numbers.")
         else:
             peer.hba = hba
             peer.seen["hba"] = st.where
@@ -201,7 +224,7 @@ class _Reader:
             try:
                 network = str(ipaddress.IPv4Network(f"{st.text(1)}/{st.text(3)}"))
             except ValueError:
-                self.warn(st.where, "expecting subnet ADDRESS netmask MASK")
+                self.warn(st.where, "expecting subnet ADDRESS netmask MASK", isc=False)
         self.config.subnets.append(network or "")
         self.scoped_block(st, {**scope, "subnet": network})
 
@@ -224,14 +247,14 @@ class _Reader:
                 self.declaration(inner, scope)
         if ranges:          # ranges outside a pool: dhcpd puts them in a pool of their own
             pool = Pool(ranges[0].where, scope.get("subnet"), scope.get("peer"),
-                        scope.get("peer_where"), implicit=True)
+                        scope.get("peer_where"), implicit=True, seq=self.next_seq())
             for inner in ranges:
                 self.add_range(pool, inner)
             self.config.pools.append(pool)
 
     def pool(self, st: Statement, scope: dict) -> None:
         inner_scope = dict(scope)
-        pool = Pool(st.where, scope.get("subnet"))
+        pool = Pool(st.where, scope.get("subnet"), seq=self.next_seq())
         for inner in st.block or []:
             if inner.head(1) == ("range",):
                 self.add_range(pool, inner)
@@ -243,7 +266,7 @@ class _Reader:
 
     def range(self, st: Statement, scope: dict) -> None:
         pool = Pool(st.where, scope.get("subnet"), scope.get("peer"), scope.get("peer_where"),
-                    implicit=True)
+                    implicit=True, seq=self.next_seq())
         self.add_range(pool, st)
         self.config.pools.append(pool)
 
@@ -252,7 +275,7 @@ class _Reader:
         bootp = bool(words) and words[0].lower() == "dynamic-bootp"
         words = words[1:] if bootp else words
         if not words or len(words) > 2 or not all(_is_ipv4(w) for w in words):
-            self.warn(st.where, "expecting range: [dynamic-bootp] FIRST [LAST];")
+            self.warn(st.where, "expecting range: [dynamic-bootp] FIRST [LAST];", isc=False)
             return
         pool.ranges.append(Range(words[0], words[-1], st.where, bootp))
 

@@ -19,6 +19,8 @@ from dhcpanalyze.iscfiles.wire import WireView, config_servers, lease_servers
 from dhcpanalyze.reports.events import FINDING, Event
 
 # Per-server values on the wire (relationship dict key, keyed by server) -> config field.
+MAX_PER_SUBJECT = 20        # findings of one code about one server before they are counted
+
 PER_SERVER = {"max_unacked": ("max_unacked_updates", "max-unacked-updates"),
               "receive_timer": ("max_response_delay", "max-response-delay")}
 
@@ -46,7 +48,7 @@ class CrossCheck:
         for kind, obj in events:
             self.wire.take(kind, obj)
             yield kind, obj
-        for f in self.findings():
+        for f in bounded(self.findings()):
             yield FINDING, f
 
     def findings(self) -> Iterator[dict]:
@@ -60,6 +62,24 @@ class CrossCheck:
         if self.leases:
             by_server = lease_servers(self.leases, self.wire, servers)
             yield from leasecheck.check(self.wire, by_server, self.leases)
+
+
+def bounded(findings: Iterable[dict], most: int = MAX_PER_SUBJECT) -> Iterator[dict]:
+    """At most `most` findings per (code, server); then one that counts the rest (a file that is
+    another server's would otherwise give one finding per lease)."""
+    seen: dict[tuple, int] = {}
+    firsts: dict[tuple, dict] = {}
+    for f in findings:
+        key = (f["code"], f.get("server"))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= most:
+            firsts.setdefault(key, f)
+            yield f
+    for key, count in seen.items():
+        if count > most:
+            first = firsts[key]
+            yield {**first, "message": f"{count - most} more like: {first['message']}",
+                   "count": count - most, "ts": None, "frames": []}
 
 
 def check_relationship(rel: dict, servers: dict[str, Config]) -> Iterator[dict]:

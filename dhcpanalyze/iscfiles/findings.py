@@ -35,6 +35,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "config.peer-redeclared": ("error", "Two `failover peer` declarations of the same name. " + REFUSES),
     "config.peer-unknown": ("error",
         "A pool names a failover peer that is not declared (or declared after the pool). " + REFUSES),
+    "config.peer-unused": ("error",
+        "No pool names the failover peer: dhcpd's start-up sanity check refuses a relationship "
+        "without pools ('Failover configuration sanity check failed') and exits."),
     "config.pool-without-failover": ("warning",
         "A pool without `failover peer` is served by this server alone; the partner does not know "
         "its leases, and both may give the same address away (dhcpd.conf(5) warns against pools "
@@ -74,7 +77,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "A server handed out an address outside every range of its configuration: another pool, a "
         "fixed address, or a configuration that is not the one the server runs."),
     "leases.syntax": ("warning",
-        "The lease file does not read cleanly; dhcpd skips a bad block on start-up and loses it."),
+        "The lease file does not read cleanly here: dhcpd warns about such a line when it starts "
+        "and keeps what it can read of the lease, so this lease may not be what the file meant."),
     "leases.unreadable": ("error", "The lease file cannot be read."),
     "leases.missing": ("warning",
         "The server ACKed this lease on the wire but its lease file holds no later block for the "

@@ -23,8 +23,8 @@ ACTIVE = "active"
 def file_problems(leases: LeaseFile) -> Iterator[dict]:
     for p in leases.problems:
         code = "leases.unreadable" if p.message.startswith("cannot read") else "leases.syntax"
-        yield finding(code, p.message, "dhcpd skips what it cannot read; correct or remove the "
-                      "block", p.where, isc_log=p.message)
+        yield finding(code, p.message, "correct or remove the statement (`dhcpd -t -T -lf FILE` "
+                      "shows how dhcpd reads it)", p.where)
 
 
 def check(wire: WireView, by_server: dict[str, LeaseFile], files: list[LeaseFile]) -> Iterator[dict]:
@@ -78,7 +78,8 @@ def _disagreement(ack: Ack, lease: Lease, offset: float, wire_lease: dict | None
         problems.append("binding state free in the file, active on the wire")
     if (ack.ends is not None and lease.ends is not None and lease.binding_state == ACTIVE
             and abs(lease.ends - (ack.ends + offset)) > SLACK_S):
-        problems.append(f"ends {lease.ends - offset - ack.ts:.0f} s after the ACK in the file, "
+        start = lease.starts if lease.starts is not None else ack.ts + offset
+        problems.append(f"a lease of {lease.ends - start:.0f} s in the file, "
                         f"{ack.ends - ack.ts:.0f} s on the wire")
     if problems:
         yield finding("leases.disagrees", f"{ack.ip}: " + "; ".join(problems),

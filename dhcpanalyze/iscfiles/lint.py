@@ -53,21 +53,19 @@ def lint_file(config: Config) -> Iterator[dict]:
     for problem in config.problems:
         code = "config.unreadable" if problem.message.startswith("cannot read") else "config.syntax"
         yield finding(code, problem.message, "correct the statement at this position",
-                      problem.where, isc_log=problem.message)
+                      problem.where, isc_log=problem.message if problem.isc else None)
     for peer in config.redeclared:
         yield finding("config.peer-redeclared", f"failover peer {peer.name} declared again",
                       "keep one declaration", peer.where,
                       isc_log=f"redeclaration of failover peer {peer.name}",
                       relationship=peer.name)
-    if not config.peers:
-        if not any(p.message.startswith("cannot read") for p in config.problems):
-            yield finding("config.no-failover", f"{config.path} declares no failover peer",
-                          'add a `failover peer "NAME" { … }` declaration',
-                          Where(config.path, 1, 1))
-        return
+    if not config.peers and not any(p.message.startswith("cannot read") for p in config.problems):
+        yield finding("config.no-failover", f"{config.path} declares no failover peer",
+                      'add a `failover peer "NAME" { … }` declaration', Where(config.path, 1, 1))
     for peer in config.peers.values():
         yield from lint_peer(peer)
     yield from lint_pools(config)
+    yield from lint_unused(config)
 
 
 def lint_peer(peer: FailoverPeer) -> Iterator[dict]:
@@ -88,7 +86,9 @@ def lint_peer(peer: FailoverPeer) -> Iterator[dict]:
                           isc_log="primary failover server must have mclt.", **subject)
     else:
         if peer.hba is not None or peer.split is not None:
-            where = seen.get("hba") or seen.get("split") or peer.where
+            # dhcpd notices at whichever of the two statements comes second
+            order = [k for k in seen if k in ("hba", "role")]
+            where = seen["role"] if order == ["hba", "role"] else seen.get("hba", peer.where)
             yield finding("config.secondary-load-balance",
                           f"secondary {name} sets {'split' if peer.split is not None else 'hba'}",
                           "remove split/hba from the secondary; keep it on the primary only",
@@ -112,18 +112,34 @@ def lint_peer(peer: FailoverPeer) -> Iterator[dict]:
 
 def lint_pools(config: Config) -> Iterator[dict]:
     for pool in config.pools:
-        if pool.peer is not None and pool.peer not in config.peers:
+        declared = config.peers.get(pool.peer) if pool.peer is not None else None
+        if pool.peer is not None and (declared is None or declared.seq > pool.seq):
+            # dhcpd looks the name up while it reads the pool: a later declaration is too late
+            state = "not declared" if declared is None else "declared only after the pool"
             yield finding("config.peer-unknown", f"pool names failover peer {pool.peer}, "
-                          "which is not declared", f'declare `failover peer "{pool.peer}"` '
+                          f"which is {state}", f'declare `failover peer "{pool.peer}"` '
                           "before the pool, or correct the name", pool.peer_where or pool.where,
                           isc_log=f"failover peer {pool.peer}: not found", relationship=pool.peer)
-        elif pool.peer is None and pool.ranges:
+        elif pool.peer is None and pool.ranges and config.peers:
             what = "range outside a pool" if pool.implicit else "pool"
             yield finding("config.pool-without-failover",
                           f"{what} {_ranges(pool)} has no failover peer",
                           f'add `failover peer "{config.peer().name}";` to the pool'
                           + (" (and move the range into a pool)" if pool.implicit else ""),
                           pool.where)
+
+
+def lint_unused(config: Config) -> Iterator[dict]:
+    """dhcpd's start-up check (server/failover.c): every peer needs a pool that names it."""
+    named = {p.peer for p in config.pools if p.peer in config.peers
+             and config.peers[p.peer].seq < p.seq}
+    for peer in config.peers.values():
+        if peer.name not in named:
+            yield finding("config.peer-unused", f"no pool names failover peer {peer.name}",
+                          f'add `failover peer "{peer.name}";` to each failover pool', peer.where,
+                          relationship=peer.name,
+                          isc_log=f"ERROR: Failover peer, {peer.name}, has no referring pools. "
+                                  "You must refer to each peer in at least one pool declaration.")
 
 
 def lint_pair(a: Config, b: Config) -> Iterator[dict]:

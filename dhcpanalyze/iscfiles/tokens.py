@@ -50,6 +50,7 @@ class Problem:
 
     where: Where
     message: str
+    isc: bool = False       # the message is dhcpd's own wording (what its log will say)
 
 
 @dataclass
@@ -60,8 +61,8 @@ class Source:
     files: list[str] = field(default_factory=list)
     tokens: int = 0
 
-    def problem(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(where, message))
+    def problem(self, where: Where, message: str, isc: bool = False) -> None:
+        self.problems.append(Problem(where, message, isc))
 
 
 def read_lines(path: str, source: Source, where: Where | None) -> Iterator[str] | None:

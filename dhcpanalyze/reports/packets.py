@@ -84,10 +84,8 @@ def _protocol_info(record: Record) -> tuple[str, str]:
             return "ICMP", info
         return "DHCP", info
     if isinstance(record, FailoverRecord):
-        info = failover_dissector.summary(record.msg)      # its wire strings are escaped there
-        if record.msg.issues:
-            info += f" [{len(record.msg.issues)} issue(s)]"
-        return "FAILOVER", info
+        # its wire strings are escaped there, and it counts the message's issues
+        return "FAILOVER", failover_dissector.summary(record.msg)
     detail = f" ({escape_text(record.detail)})" if record.detail else ""
     return "TCP", f"{record.kind.upper()}{detail}"
 

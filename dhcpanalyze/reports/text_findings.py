@@ -82,7 +82,8 @@ def _when(f: dict, multi_day: bool) -> str:
     """The capture time; for a finding about a file (config, leases) where it is written too."""
     if not f.get("file"):
         return fmt.clock(f.get("ts"), multi_day)
-    place = f"{fmt.safe(f.get('file'))}:{f.get('line') or 0}"
+    place = f"{fmt.safe(f.get('file'))}:{f.get('line') or 0}" + (
+        f":{f['column']}" if f.get("column") else "")
     return place if f.get("ts") is None else f"{fmt.clock(f.get('ts'), multi_day)}  {place}"
 
 

@@ -5,6 +5,7 @@ posts at most ~10 `Loaded` messages a second, so the first screen is up before t
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -44,10 +45,12 @@ class BrowseApp(App):
         Binding("ctrl+c", "stop_capture", "stop capture", priority=True),
     ]
 
-    def __init__(self, session: Session, source: Callable[[], Iterable[Item]], capture=None) -> None:
+    def __init__(self, session: Session, source: Callable[[], Iterable[Item]], tune_gc: bool = False,
+                 capture=None) -> None:
         super().__init__()
         self.session = session
         self.source = source
+        self.tune_gc = tune_gc                  # the app owns the process: see on_loaded
         self.capture = capture                  # a LiveCapture (tui -i), else None
         self.error: str | None = None
         self.filtering: str | None = None       # a filter being applied (the file read again)
@@ -68,6 +71,11 @@ class BrowseApp(App):
     def on_loaded(self, message: Loaded) -> None:
         """The packet list grows with each batch; the other views, which sort or summarise
         everything loaded so far, are redrawn at most once a second while loading."""
+        if message.done and self.tune_gc:
+            # What was loaded stays until the app ends: moved out of the collector's sight, a key
+            # press no longer pays for a full collection over a million objects now and then.
+            gc.collect()
+            gc.freeze()
         now = time.monotonic()
         if not (message.done or isinstance(self.screen, PacketsScreen) or now - self._drawn >= SUMMARY_EVERY_S):
             return

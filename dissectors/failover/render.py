@@ -34,8 +34,8 @@ def _connect(msg: FailoverMessage) -> list[str]:
     parts = _reject(msg, "REJECT")
     if (name := msg.get("relationship-name")) is not None:
         parts.append(_quoted(name))
-    if (mclt := msg.get("mclt")) is not None:
-        parts.append(f"mclt {mclt}")
+    if (mclt := msg.get("mclt")) is not None:      # a wrong size leaves hex: noted in the issues
+        parts.append(f"mclt {mclt}" if isinstance(mclt, int) else "mclt malformed")
     hba = msg.get("hash-bucket-assignment")
     if isinstance(hba, dict):
         parts.append(f"split {hba['split']}" if hba["split"] is not None else f"hba {hba['primary_buckets']} buckets")
@@ -65,7 +65,9 @@ def _state(msg: FailoverMessage) -> list[str]:
 
 def _poolresp(msg: FailoverMessage) -> list[str]:
     count = msg.get("addresses-transferred")
-    return [] if count is None else [f"{count} addresses"]
+    if count is None:
+        return []
+    return [f"{count} addresses" if isinstance(count, int) else "addresses-transferred malformed"]
 
 
 _DETAILS: dict[str, Callable[[FailoverMessage], list[str]]] = {

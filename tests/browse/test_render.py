@@ -68,3 +68,15 @@ def test_packet_details_and_hex():
     s = loaded(SAMPLES / "seed.pcap")
     record = s.record(s.row_of_frame(29))          # the ICMP error quoting the RELEASE
     check("packet-29.txt", plain([render.detail_text(record, s.rows_.t0), render.hex_text(record.raw)]))
+
+
+def test_ladder_header_says_when_the_other_peer_served():
+    from dhcpanalyze.browse.session import Ladder
+    from dhcpanalyze.engine.transactions import Transaction
+
+    txn = Transaction(kind="dora", xid=7, mac="02:00:00:00:00:07", client_id=None, start=0.0, end=1.0,
+                      server="10.0.0.3", expected_server="10.0.0.2", outcome="ack")
+    header = flow.ladder_header(Ladder([txn], [], None))[0].plain
+    assert "designated by split 10.0.0.2  served by 10.0.0.3 (not the designated peer)" in header
+    txn.server = "10.0.0.2"
+    assert "not the designated" not in flow.ladder_header(Ladder([txn], [], None))[0].plain

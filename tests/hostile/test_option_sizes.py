@@ -39,3 +39,10 @@ def test_eight_byte_lease_expiration_time_is_not_a_lease_end(capsys, tmp_path) -
     path = craft.write(tmp_path, craft.pcap(craft.failover_stream([_bndupd((2**40).to_bytes(8, "big"))])))
     code, out, _ = craft.run_cli(capsys, "report", "--format", "json", "--jobs", "1", path)
     assert [lease["ends"] for lease in json.loads(out)["leases"]] == [None]
+
+
+def test_packets_summary_says_malformed_instead_of_a_long_number(capsys, tmp_path) -> None:
+    path = craft.write(tmp_path, craft.pcap(craft.failover_stream([_connect(HUGE)])))
+    code, out, _ = craft.run_cli(capsys, "packets", path)
+    connect = out.splitlines()[2]
+    assert "CONNECT" in connect and "mclt malformed" in connect and len(connect) < 200, connect

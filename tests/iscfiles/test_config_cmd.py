@@ -160,10 +160,25 @@ def test_every_file_finding_code_is_documented():
 def test_two_relationships_are_paired_by_name(capsys, tmp_path):
     """A server in two relationships: each is checked against its namesake in the other file."""
     second = ('failover peer "OTHER" {\n  primary;\n  address 192.168.100.2;\n'
-              '  peer address 192.168.100.7;\n  mclt 60;\n  split 128;\n}\n')
+              '  peer address 192.168.100.7;\n  mclt 60;\n  split 128;\n}\n'
+              'subnet 10.9.9.0 netmask 255.255.255.0 {\n  pool {\n    failover peer "OTHER";\n'
+              '    range 10.9.9.10 10.9.9.20;\n  }\n}\n')
     primary = tmp_path / "p.conf"
     primary.write_text(second + PRIMARY.read_text())
     secondary = edited(tmp_path, SECONDARY, "s.conf", ("max-unacked-updates 10", "max-unacked-updates 20"))
     found = findings(capsys, primary, secondary)
     assert [(f["code"], f["relationship"]) for f in found if f["severity"] != "info"] == [
         ("config.max-unacked-mismatch", "FAILOVER")]
+
+
+def test_a_pool_before_its_peer_declaration_or_without_one(capsys, tmp_path):
+    text = PRIMARY.read_text()
+    peer = text[text.index("failover peer"):text.index("}\n") + 2]
+    moved = tmp_path / "moved.conf"
+    moved.write_text(text.replace(peer, "") + peer)            # the declaration after the pool
+    found = [f for f in findings(capsys, moved) if f["code"] == "config.peer-unknown"]
+    assert [(f["line"], "only after the pool" in f["message"]) for f in found] == [(12, True)]
+    gone = tmp_path / "gone.conf"
+    gone.write_text(text.replace(peer, ""))
+    codes_found = codes(findings(capsys, gone))
+    assert codes_found == ["config.no-failover", "config.peer-unknown"]

@@ -150,5 +150,32 @@ shared-network lan {
     assert [(p.peer, p.implicit, p.subnet) for p in config.pools] == [
         ("dhcp-fo", False, "10.0.0.0/24"), ("dhcp-fo", True, "10.0.0.0/24")]
     found = [(Path(p.where.file).name, p.where.line, p.message) for p in config.problems]
-    assert ("peer.conf", 7, "expecting number, not '3x'") in found
+    assert ("peer.conf", 7, "expecting number.") in found     # dhcpd 4.4.3-P1's words
     assert ("peer.conf", 8, "invalid statement in peer declaration") in found
+
+
+@pytest.mark.parametrize("statement, message", [
+    # what `dhcpd -t` 4.4.3-P1 says about each, on the lab's primary config
+    ("split 257;", "split must be between 0 and 256, inclusive"),
+    ("split -1;", "split must be between 0 and 256, inclusive"),
+    ("split abc;", "expecting number"),
+    ("hba " + ":".join(["ff"] * 31) + ";", "too few numbers."),
+    ("hba " + ":".join(["ff"] * 33) + ";", "semicolon expected."),
+    ("mclt abc;", "expecting number."),
+    ("port abc;", "expecting number"),
+    ("frob 1;", "invalid statement in peer declaration"),
+])
+def test_peer_statement_errors_in_dhcpds_words(tmp_path, statement, message):
+    path = tmp_path / "p.conf"
+    text = (SAMPLES / "seed" / "dhcpd-primary.conf").read_text()
+    path.write_text(text.replace("  split 128;", "  " + statement))
+    config = read_config(str(path))
+    assert [(p.where.line, p.message) for p in config.problems] == [(19, message)]
+
+
+def test_split_256_gives_every_bucket_to_the_primary(tmp_path):
+    path = tmp_path / "p.conf"
+    path.write_text((SAMPLES / "seed" / "dhcpd-primary.conf").read_text().replace(
+        "split 128", "split 256"))
+    config = read_config(str(path))
+    assert config.problems == [] and config.peers["FAILOVER"].hba == b"\xff" * 32

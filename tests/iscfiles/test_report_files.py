@@ -93,6 +93,19 @@ def test_addresses_served_outside_the_configured_ranges(capsys, tmp_path):
     assert expected and outside == expected
 
 
+def test_findings_about_one_server_are_counted_past_twenty(capsys, tmp_path):
+    f = files("many")
+    primary = edited(tmp_path, f["pc"], (r"range 192.168.100.50 192.168.100.199",
+                                         "range 192.168.100.50 192.168.100.100"))
+    found = [x for x in file_findings(capsys, f["pcap"], "--config", primary, "--config", f["sc"])
+             if x["code"] == "config.outside-pool"]
+    served = {t["assigned_ip"] for t in run_jsonl(capsys, "report", f["pcap"])
+              if t["record"] == "transaction" and t["server"] == PRIMARY and t["outcome"] == "ack"}
+    assert len(served) > 21
+    assert len(found) == 21 and found[-1]["count"] == len(served) - 20
+    assert found[-1]["message"].startswith(f"{len(served) - 20} more like: ")
+
+
 def test_lb_max_secs_and_ports_come_from_the_config(tmp_path):
     f = files("seed")
     primary = edited(tmp_path, f["pc"], (r"^  port 647;", "  port 519;"))
@@ -235,3 +248,22 @@ def test_roles_and_listening_port_against_the_wire(capsys, tmp_path):
     found = file_findings(capsys, f["pcap"], "--config", primary, "--config", f["sc"])
     assert ("config.wire-mismatch", PRIMARY, 10) in {
         (x["code"], x["server"], x["line"]) for x in found if "makes it secondary" in x["message"]}
+
+
+def test_a_block_that_disagrees_with_the_ack(capsys, tmp_path):
+    f = files("many")
+    text = f["pl"].read_text()
+    start = text.rindex("lease 192.168.100.125 {")
+    block = text[start:text.index("}\n", start)]
+    changed = (block.replace("ends 6 2026/11/28 10:13:50;", "ends 6 2026/11/28 11:12:50;")
+               .replace("hardware ethernet 02:da:04:00:00:02;", "hardware ethernet 02:da:04:00:00:77;"))
+    assert changed != block
+    leases = tmp_path / "dhcpd-primary.leases"
+    leases.write_text(text[:start] + changed + text[start + len(block):])
+    found = [x for x in file_findings(capsys, f["pcap"], "--leases", leases, "--leases", f["sl"])
+             if x["code"] == "leases.disagrees"]
+    assert [(x["ip"], x["server"], x["line"]) for x in found] == [
+        ("192.168.100.125", PRIMARY, text[:start].count("\n") + 1)]
+    message = found[0]["message"]
+    assert "client 02:da:04:00:00:77 in the file, 02:da:04:00:00:02 on the wire" in message
+    assert "a lease of 3600 s in the file, 60 s on the wire" in message

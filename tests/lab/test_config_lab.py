@@ -10,6 +10,7 @@ import pytest
 
 from .labrun import SAMPLES
 from .misconfig_checks import check_misconfig, lint
+from .test_live import namespaces, processes_using
 
 RECORDED = SAMPLES / "misconfig"
 BROKEN = ("split-on-both", "no-split-on-primary", "no-mclt-on-primary", "mismatched-names",
@@ -53,4 +54,7 @@ def test_the_check_fails_when_dhcpd_says_something_the_lint_does_not(tmp_path):
 def test_live_dhcpd_reactions_are_what_the_lint_predicts(live_run):
     live = live_run("misconfig")
     assert live.done.returncode == 0, live.done.stderr[-3000:]
+    record = live.run.scenario_json
+    assert record["result"] == "ok" and set(record["misconfig"]) == {*BROKEN, "skewed-clock"}
+    assert namespaces(record["prefix"]) == [] and processes_using(live.run.files) == []
     assert check_misconfig(live.run.files) == []

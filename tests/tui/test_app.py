@@ -207,3 +207,32 @@ def test_enter_on_a_failover_event_jumps_to_its_packet():
     screen, line = drive(app, script)
     assert screen is PacketsScreen
     assert "CONNECTACK" in line and "REJECT" in line and line.split()[0] == "8"
+
+
+def test_a_source_of_records_and_idle_ticks_drives_the_app():
+    """What a live capture will hand over (issue 12): decoded records, idle ticks, no file behind them."""
+    from dhcpanalyze.browse.loader import End, Idle
+    from dhcpanalyze.browse.session import Session
+    from dhcpanalyze.decode import DecodeOptions
+    from dhcpanalyze.tui.app import BrowseApp
+
+    records = list(iter_records([str(SAMPLES / "seed.pcap")], DecodeOptions(keep_raw=True)))
+
+    def live():
+        yield from records[:20]
+        yield Idle(records[19].ts + 1)
+        yield from records[20:]
+        yield End(51)
+
+    session = Session(["eth0"])
+    app = BrowseApp(session, live)
+
+    async def script(pilot):
+        app.screen.select_row(session.row_of_frame(29))
+        await pilot.pause(0.2)
+        return screen_text(app)
+
+    text = drive(app, script)
+    assert "eth0" in text and "40 packets · 5 transactions" in text
+    assert "ICMP from 192.168.100.2: type 3 code 3 (port unreachable)" in text       # details, kept
+    assert "0000  02 da 01 00 00 01 02 da 00 00 00 02" in text                        # and hex

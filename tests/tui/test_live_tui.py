@@ -32,7 +32,7 @@ def test_live_list_follows_until_scrolled_and_ctrl_c_stops_the_capture():
             capture = open_live(LiveOptions("va", "socket", idle_s=0.1))
         out = sender(ns)
         session = Session([capture.name])
-        app = BrowseApp(session, lambda: live_source(session, capture), capture)
+        app = BrowseApp(session, lambda: live_source(session, capture), capture=capture)
 
         async def main():
             async with app.run_test(headless=True, size=SIZE) as pilot:

@@ -67,9 +67,7 @@ class PacketsScreen(ViewScreen):
     # --- the selected packet -----------------------------------------------------------------------
 
     def current_row(self) -> int | None:
-        lst = self.query_one("#packet-list", LineList)
-        rows = self.session.rows(lst.cursor, 1)
-        return rows[0][0] if rows else None
+        return self.session.row_at(self.query_one("#packet-list", LineList).cursor)
 
     def on_line_list_moved(self, event: LineList.Moved) -> None:
         """A single move shows its details at once; a quick run of moves only the last one's."""
@@ -83,10 +81,10 @@ class PacketsScreen(ViewScreen):
         self._last_move = now
 
     def _show(self, index: int) -> None:
-        rows = self.session.rows(index, 1)
-        if not rows:
+        row = self.session.row_at(index)
+        if row is None:
             return
-        record = self.session.record(rows[0][0])
+        record = self.session.record(row)
         self.query_one("#details", Static).update(render.detail_text(record, self.session.rows_.t0 or 0.0))
         self.query_one("#hex", Static).update(render.hex_text(getattr(record, "raw", b"") if record else b""))
 
