@@ -6,23 +6,26 @@ import sys
 from typing import Iterator
 
 from dhcpanalyze import dfilter
-from dhcpanalyze.decode import CaptureError, DecodeOptions, iter_records
+from dhcpanalyze.commands import live
+from dhcpanalyze.decode import CaptureError, Decoder, DecodeOptions, iter_records
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
 from dhcpanalyze.output import write_lines
 from dhcpanalyze.reports import packets as render
+from dhcpanalyze.sources.live import live_records
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("packets", help="list decoded DHCP and failover messages",
                        description="List every DHCP and ISC failover message in the captures.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="pcap / pcapng (optionally gzipped); - for stdin")
+    p.add_argument("files", nargs="*", metavar="FILE", help="pcap / pcapng (optionally gzipped); - for stdin")
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("-V", dest="verbose", action="store_true", help="full decode tree of each message")
     p.add_argument("-x", dest="hex", action="store_true", help="hex dump of the frame")
     add_display_filter_argument(p, "only the messages that match this display filter "
                                    "(Wireshark syntax and field names, e.g. 'dhcp.option.dhcp == ACK')")
     add_decode_arguments(p)
+    live.add_live_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -58,6 +61,9 @@ def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOp
 
 
 def run(args: argparse.Namespace) -> int:
+    early = live.preflight(args, "packets")
+    if early is not None:
+        return early
     try:
         flt = compile_display_filter(args, "dhcpanalyze packets")
     except SystemExit as exc:
@@ -66,7 +72,15 @@ def run(args: argparse.Namespace) -> int:
         print("dhcpanalyze packets: note: " + ", ".join(f"{ns}.*" for ns in sorted(flt.namespaces))
               + " describe what `report` correlates; to `packets` they are absent fields",
               file=sys.stderr)
-    records = iter_records(args.files, decode_options(args, keep_raw=args.hex))
+    decode = decode_options(args, keep_raw=args.hex)
+    try:
+        capture = live.open_capture(args, decode)      # None without -i
+    except CaptureError as exc:
+        print(f"dhcpanalyze packets: {render.escape_text(str(exc))}", file=sys.stderr)
+        return Exit.UNREADABLE
+    if capture is not None:
+        return _run_live(args, capture, Decoder(decode), flt)
+    records = iter_records(args.files, decode)
     if flt is not None:
         records = _filtered(records, flt)
     try:
@@ -75,6 +89,17 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         print(f"dhcpanalyze: {render.escape_text(str(exc))}", file=sys.stderr)
         return Exit.UNREADABLE
+    return Exit.OK
+
+
+def _run_live(args: argparse.Namespace, capture, decoder: Decoder,
+              flt: dfilter.DisplayFilter | None) -> int:
+    """One line per message as it arrives (each flushed), until the capture ends or Ctrl-C."""
+    with live.interrupts(capture):
+        records = live.without_ticks(live_records(decoder, capture))
+        if flt is not None:
+            records = _filtered(records, flt)
+        live.write_flushed(_lines(args, records, flt))
     return Exit.OK
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from dhcpanalyze import forked
-from dhcpanalyze.commands import report_files
+from dhcpanalyze.commands import live, report_files
 from dhcpanalyze.commands.packets import (
     add_decode_arguments, add_display_filter_argument, compile_display_filter, decode_options)
 from dhcpanalyze.decode import CaptureError
@@ -22,6 +22,7 @@ from dhcpanalyze.output import write_lines
 from dhcpanalyze.reports import filters, pipeline, render
 from dhcpanalyze.reports.csvout import TABLES
 from dhcpanalyze.reports.events import SEVERITIES, FindingTally
+from dhcpanalyze.reports.livepipeline import live_events
 from dhcpanalyze.reports.progress import Progress
 from dissectors.text import escape_text
 
@@ -49,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Correlate DHCP and ISC failover traffic: transactions, servers, the failover "
                     "relationship, leases, and findings with explanations.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE",
+    p.add_argument("files", nargs="*", metavar="FILE",
                    help="pcap / pcapng (optionally gzipped); - for stdin")
     p.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
     p.add_argument("--csv-table", choices=tuple(TABLES), default="transactions",
@@ -66,6 +67,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "with 2 or more CPUs) reads and decodes in a second process beside the "
                         "analysis. The report is the same either way; more than 2 counts as 2.")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    live.add_live_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -121,6 +123,9 @@ def _ip_list(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    early = live.preflight(args, "report")
+    if early is not None:
+        return early
     try:
         display = compile_display_filter(args, "dhcpanalyze report")
     except SystemExit as exc:
@@ -129,24 +134,39 @@ def run(args: argparse.Namespace) -> int:
     flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until, marks)
     if flt.since is not None and flt.until is not None and flt.since > flt.until:
         return _fail(Exit.USAGE, "--since is after --until")
-    try:
-        pipeline.check_inputs(args.files)
-    except CaptureError as exc:
-        return _fail(Exit.UNREADABLE, str(exc))
+    if not args.interface:
+        try:
+            pipeline.check_inputs(args.files)
+        except CaptureError as exc:
+            return _fail(Exit.UNREADABLE, str(exc))
     files = report_files.load(args)     # --config / --leases
     if isinstance(files, str):
         return _fail(Exit.USAGE if files.startswith("at most") else Exit.UNREADABLE, files)
+    try:
+        capture = live.open_capture(args, decode_options(args))     # None without -i
+    except CaptureError as exc:
+        return _fail(Exit.UNREADABLE, str(exc))
+    with live.interrupts(capture):
+        return _report(args, flt, marks, files, capture)
+
+
+def _report(args: argparse.Namespace, flt: filters.ReportFilter, marks, files, capture) -> int:
     tally = FindingTally()
     progress = Progress(sys.stderr)
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
-    events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
-                             watch=lambda records: progress.watch(_warn_issues(_marked(marks, records))),
-                             jobs=_jobs(args.jobs))
+
+    def watch(records):
+        return progress.watch(_warn_issues(_marked(marks, records)))
+    if capture is not None:
+        events = live_events(capture, decode_options(args), pipeline.settings(args), watch=watch)
+    else:
+        events = pipeline.events(args.files, decode_options(args), pipeline.settings(args),
+                                 watch=watch, jobs=_jobs(args.jobs))
     events = filters.apply(flt, report_files.watch(files, events))
     if args.fail_on is not None:        # only --fail-on reads the tally
         events = tally.watch(events)
     try:
-        _write(render.lines(args, events, flt, sys.stdout))
+        _write(render.lines(args, events, flt, sys.stdout), flush_each=capture is not None)
     except CaptureError as exc:         # stdin that is not a capture
         return _fail(Exit.UNREADABLE, str(exc))
     except forked.DecoderProcessLost as exc:
@@ -175,10 +195,13 @@ def _warn_issues(records: Iterable[Record]) -> Iterator[Record]:
         yield record
 
 
-def _write(lines: Iterator[str]) -> None:
+def _write(lines: Iterator[str], flush_each: bool = False) -> None:
+    """The report to stdout; live, each line is flushed (jsonl findings appear as they are known)."""
     out = sys.stdout
     if hasattr(out, "reconfigure"):     # a C-locale terminal must not crash on a UTF-8 hostname
         out.reconfigure(errors="backslashreplace")
+    if flush_each:
+        live.write_flushed(lines)
     write_lines(lines, out)
 
 

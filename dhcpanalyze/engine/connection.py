@@ -108,7 +108,9 @@ class ConnectionLife:
                 sess.rel.link_downs += 1
                 sess.rel.last_down_by = d.ip
                 sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
-                return [FoEvent("link-down", now, [sess.last_frame], sess.rel,
+                # dated when the silence passed the limit, not when a sweep noticed it: a live
+                # capture sweeps while idle, a file only when the next packet comes
+                return [FoEvent("link-down", d.last_ts + limit + 1.0, [sess.last_frame], sess.rel,
                                 LinkDown("silence", unacked=sess.outstanding(), silent=d.ip,
                                          receiver=receiver, limit=limit, last_heard=d.last_ts))]
         return []
@@ -121,7 +123,7 @@ class ConnectionLife:
         events = []
         due, timeout = self._due, self.s.bndack_timeout_s
         while due and now - due[0][0] > timeout:
-            _, sess, d, xid, p = due.popleft()
+            sent, sess, d, xid, p = due.popleft()
             # acked, replaced, or its session ended (counted there); a link already reported
             # down keeps its updates outstanding until the session ends, as before
             if d.outstanding.get(xid) is not p or sess.end_reason is not None \
@@ -129,7 +131,7 @@ class ConnectionLife:
                 continue
             del d.outstanding[xid]
             sess.rel.bindings.unacked += 1
-            events.append(FoEvent("unacked", now, [p.frame], sess.rel,
+            events.append(FoEvent("unacked", sent + timeout, [p.frame], sess.rel,    # as link-down
                                   Unacked(d.ip, sess.peer_of(d.ip), xid, p.ip, p.status, p.ts)))
         return events
 

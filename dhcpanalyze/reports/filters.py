@@ -17,9 +17,7 @@ every packet, so a transaction cut by --since is still whole). What each filter 
   match, judged as if each were one frame holding all its packets' fields, with `txn.*`,
   `lease.*` and `finding.*` read from the object itself. `PacketMarks` notes, per frame, which
   packet tests held while the records streamed to the engine; servers, relationships and the
-  capture summary are context and are not filtered by -Y. When the filter names `txn.*`, a
-  finding that does not match on its own is kept if it shares a frame with a selected
-  transaction (as --client does), so `-Y 'txn.outcome == "no-offer"'` keeps dhcp.no-offer.
+  capture summary are context and are not filtered by -Y.
 """
 from __future__ import annotations
 
@@ -86,22 +84,6 @@ class ReportFilter:
     @property
     def has_subject(self) -> bool:
         return bool(self.client or self.ip or self.server)
-
-    @property
-    def links_findings(self) -> bool:
-        """Findings may be kept for the transactions they share a frame with."""
-        return self.has_subject or (self.display is not None and "txn" in self.display.flt.namespaces)
-
-    def finding_verdict(self, f: dict) -> bool | None:
-        """True/False when the finding decides for itself; None when the transactions sharing
-        its frames decide (it names no subject filtered on, or -Y asks about txn.*)."""
-        verdicts = [self.finding_subject(f)] if self.has_subject else []
-        if self.display is not None:
-            own = self.display.selects(FINDING, f)
-            verdicts.append(True if own else None if "txn" in self.display.flt.namespaces else False)
-        if False in verdicts:
-            return False
-        return None if None in verdicts else True
 
     def as_dict(self) -> dict:
         """The active filters, for the report's `filters` key."""
@@ -232,20 +214,17 @@ def _selected(flt: ReportFilter, events: Iterable[Event]) -> Iterator[Event]:
     waiting = Spool()                        # findings that do not name their subject
     try:
         for kind, obj in events:
-            if kind == FINDING and flt.links_findings:
-                verdict = flt.finding_verdict(obj)
-                if verdict is None:
-                    if _finding_in_window(flt, obj):
-                        waiting.append(obj)
-                    continue
-                if verdict is False:
-                    continue
+            if kind == FINDING and flt.has_subject and flt.finding_subject(obj) is None:
+                if _finding_in_window(flt, obj):
+                    waiting.append(obj)
+                continue
             if _selects(flt, kind, obj):
-                if kind == TRANSACTION and flt.links_findings:
+                if kind == TRANSACTION and flt.has_subject:
                     selected_frames.update(obj.get("frames") or ())
                 yield kind, (_states_in_window(flt, obj) if kind == FAILOVER else obj)
         for finding in waiting:              # every transaction is known now
-            if selected_frames.intersection(finding.get("frames") or ()):
+            if selected_frames.intersection(finding.get("frames") or ()) \
+                    and (flt.display is None or flt.display.selects(FINDING, finding)):
                 yield FINDING, finding
     finally:
         waiting.close()

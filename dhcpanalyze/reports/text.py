@@ -82,6 +82,8 @@ def capture_section(capture: dict, options: TextOptions) -> Iterator[str]:
     yield heading
     yield f"  files     {fmt.joined(files, ', ')}"
     yield f"  packets   {capture.get('packets', 0)} ({capture.get('malformed', 0)} malformed)"
+    if capture.get("live"):
+        yield from live_lines(capture["live"])
     if first is not None:
         span = fmt.seconds(last - first) if last is not None else fmt.EMPTY
         yield (f"  time      {fmt.clock(first, True)} -> {fmt.clock(last, True)} UTC"
@@ -91,6 +93,21 @@ def capture_section(capture: dict, options: TextOptions) -> Iterator[str]:
     if options.filters:
         shown = ", ".join(f"{k} {_filter_value(k, v)}" for k, v in options.filters.items())
         yield f"  filters   {shown}"
+
+
+def live_lines(live: dict) -> Iterator[str]:
+    """How a live capture went: backend and filter, what the kernel dropped, saved files, issues."""
+    dropped = live.get("dropped")
+    drops = "drops unknown" if dropped is None else f"{dropped} dropped"
+    if live.get("interface_dropped"):
+        drops += f", {live['interface_dropped']} dropped by the interface"
+    yield f"  live      {fmt.safe(live.get('interface'))} via {fmt.safe(live.get('backend'))}: " \
+          f"{fmt.safe(live.get('received', fmt.EMPTY))} received, {drops}"
+    yield f"  filter    {fmt.safe(live.get('filter'))}"
+    if live.get("saved"):
+        yield f"  saved     {fmt.joined(live['saved'], ', ')}"
+    for issue in live.get("issues") or []:
+        yield f"  issue     {fmt.safe(issue)}"
 
 
 def _filter_value(key: str, value: object) -> str:

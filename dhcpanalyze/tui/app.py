@@ -42,13 +42,16 @@ class BrowseApp(App):
         Binding("5", "switch_mode('findings')", "findings"),
         Binding("question_mark", "help", "help"),
         Binding("ctrl+q", "quit", "quit", priority=True),
+        Binding("ctrl+c", "stop_capture", "stop capture", priority=True),
     ]
 
-    def __init__(self, session: Session, source: Callable[[], Iterable[Item]], tune_gc: bool = False) -> None:
+    def __init__(self, session: Session, source: Callable[[], Iterable[Item]], tune_gc: bool = False,
+                 capture=None) -> None:
         super().__init__()
         self.session = session
         self.source = source
         self.tune_gc = tune_gc                  # the app owns the process: see on_loaded
+        self.capture = capture                  # a LiveCapture (tui -i), else None
         self.error: str | None = None
         self.filtering: str | None = None       # a filter being applied (the file read again)
         self._drawn = 0.0                       # when a summarising view was last redrawn
@@ -104,9 +107,19 @@ class BrowseApp(App):
             text.append(f" · {escape_text(self.error)}", "bold red")
         elif c.done:
             text.append(f" · {c.frames_read:,} frames read", "dim")
+            if self.capture is not None:
+                text.append(f" · {self._drops()}", "dim")
+        elif self.capture is not None:
+            text.append(" · live" + (" (stopping)" if self.capture.stopping else ", ctrl+c stops"),
+                        "bold green")
         else:
             text.append(f" · loading {self._progress()}", "bold yellow")
         return text
+
+    def _drops(self) -> str:
+        live = self.capture.summary()
+        dropped = live.get("dropped")
+        return "drops unknown" if dropped is None else f"{dropped:,} dropped"
 
     def _progress(self) -> str:
         spans = self.session.store.spans
@@ -121,6 +134,16 @@ class BrowseApp(App):
         return f"{min(done * 100 // max(size, 1), 99)}%" if not span.path.endswith(".gz") else "…"
 
     # --- actions -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """ctrl+c stops a live capture; reading a file it is left to Textual."""
+        return self.capture is not None if action == "stop_capture" else True
+
+    def action_stop_capture(self) -> None:
+        """The capture program ends; what it still holds is read, then the session finishes."""
+        if not self.capture.stopping:
+            self.capture.stop()
+            self.notify("capture stopped; ctrl+q quits", timeout=4)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

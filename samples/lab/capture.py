@@ -1,7 +1,11 @@
 """The capture port: tcpdump on each hub bridge, merged into one pcap in time order."""
 from __future__ import annotations
 
+import shlex
+import signal
 import struct
+import subprocess
+import time
 from pathlib import Path
 
 from daemons import Daemons, log_size, wait_for_log
@@ -61,3 +65,40 @@ def merge(parts: list[Path], target: Path) -> None:
         merged.extend(records)
     merged.sort(key=lambda r: (r[0], r[1]))
     target.write_bytes(header + b"".join(r[2] for r in merged))
+
+
+MONITOR_PCAP = "monitor.pcap"      # a monitor that saves what it saw (--save {out}/monitor.pcap)
+
+
+def start_monitor(command: list[str], hub_ns: str, bridge: str, out: Path) -> subprocess.Popen:
+    """`--monitor`: a live analyzer on the first bridge beside tcpdump ({bridge} and {out} are
+    filled in), stdout to monitor.out and stderr to monitor.err. When it saves to
+    {out}/monitor.pcap, the scenario waits for that file's pcap header (its capture has started)."""
+    argv = [part.format(bridge=bridge, out=out) for part in command]
+    with open(out / "monitor.out", "wb") as stdout, open(out / "monitor.err", "wb") as stderr:
+        proc = subprocess.Popen(["ip", "netns", "exec", hub_ns, *argv], stdin=subprocess.DEVNULL,
+                                stdout=stdout, stderr=stderr, start_new_session=True)
+    if any(MONITOR_PCAP in part for part in argv):
+        deadline = time.monotonic() + 20
+        saved = out / MONITOR_PCAP
+        while not (saved.exists() and saved.stat().st_size >= 24) and proc.poll() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+    return proc
+
+
+def stop_monitor(proc: subprocess.Popen, timeout: float = 60) -> int:
+    """SIGINT, as a user's Ctrl-C: the analyzer finishes its report; SIGKILL if it hangs."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def parse_monitor(text: str) -> list[str]:
+    return shlex.split(text)

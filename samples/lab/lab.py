@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import capture                                  # noqa: E402
 import topology                                 # noqa: E402
 from daemons import LabError                    # noqa: E402
 from rig import Rig                             # noqa: E402
@@ -106,6 +107,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "SAMPLES_DIR/<scenario>/")
     parser.add_argument("--check", action="store_true",
                         help="only say whether this machine can run the scenario (exit 0 or 4)")
+    parser.add_argument("--monitor", type=capture.parse_monitor, default=[], metavar="COMMAND",
+                        help="also run COMMAND in the hub namespace while the capture runs ({bridge} "
+                             "and {out} are filled in; stdout to monitor.out), stopped with SIGINT: "
+                             "e.g. 'python3 -m dhcpanalyze report -i {bridge} --save {out}/monitor.pcap'")
     parser.add_argument("--cleanup", action="store_true",
                         help="remove lab namespaces (and their processes) left by earlier runs")
     args = parser.parse_args(argv)
@@ -132,6 +137,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     out = prepare_out(args.out)
     rig = Rig(out, topology.run_prefix(), args.scenario, ["lab.py", *argv])
     rig.record["fresh"] = args.fresh
+    rig.monitor = args.monitor
     signal.signal(signal.SIGTERM, raise_on_sigterm)
     try:
         SCENARIOS[args.scenario](rig, args.fresh)

@@ -28,6 +28,8 @@ class Rig(ClientSteps):
         self.lease_time = 600                       # default-lease-time of both servers
         self.extra_conf: dict[str, str] = {}        # role -> statements only that server has
         self.clients: dict[str, Port] = {}
+        self.monitor: list[str] = []                    # --monitor: a live analyzer on the hub port
+        self.monitor_proc: subprocess.Popen | None = None
         self.record = {"scenario": scenario, "command": " ".join(argv), "prefix": prefix,
                        "started": time.time(), "hosts": {}, "clients": {}, "steps": []}
 
@@ -155,15 +157,21 @@ class Rig(ClientSteps):
         for bridge in self.bridges:
             capture.start(self.daemons, self.net.hub, bridge, self.out)
         self.step("capture started", bridges=self.bridges)
+        if self.monitor:
+            self.monitor_proc = capture.start_monitor(self.monitor, self.net.hub, self.bridges[0], self.out)
+            self.step("monitor started", command=" ".join(self.monitor))
 
     def stop_capture(self) -> None:
+        if self.monitor_proc is not None:
+            status, self.monitor_proc = capture.stop_monitor(self.monitor_proc), None
+            self.step("monitor stopped (SIGINT)", exit_status=status)
         path = capture.stop(self.daemons, self.bridges, self.out)
         self.step("capture stopped", file=path.name, bytes=path.stat().st_size)
 
     def close(self) -> None:
         """Stop every program (in reverse start order), then remove namespaces, veths, bridges.
         A capture still running (a failed or interrupted run) is closed into capture.pcap first."""
-        if any(self.daemons.is_running(f"tcpdump-{b}") for b in self.bridges):
+        if any(self.daemons.is_running(f"tcpdump-{b}") for b in self.bridges) or self.monitor_proc:
             self.stop_capture()
         self.daemons.stop_all()
         self.net.teardown()

@@ -31,7 +31,7 @@ def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
     (["--lb-max-secs", "-1", "x.pcap"], "argument --lb-max-secs: must be 0 or more: -1"),
     (["--servers", "10.0.0.1,nope", "x.pcap"], "argument --servers:"),
     (["--dhcp-port", "http", "x.pcap"], "argument --dhcp-port: invalid int value: 'http'"),
-    ([], "the following arguments are required: FILE"),
+    ([], "give FILE... (or - for stdin), or -i IFACE"),
 ])
 def test_usage_errors_exit_2(capsys, argv: list[str], complaint: str) -> None:
     code, out, err = run(capsys, *argv)

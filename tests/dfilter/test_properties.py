@@ -82,13 +82,3 @@ def test_boolean_laws_hold(a, b):
     assert frames(compile_filter(f"!!{fa}")) == frames(compile_filter(fa))
     assert frames(compile_filter("dhcp.option.dhcp != 5")) == frames(
         compile_filter("dhcp.option.dhcp && !(dhcp.option.dhcp == 5)"))
-
-
-@settings(max_examples=150, deadline=None)
-@given(tree)
-def test_report_masks_agree_with_direct_matching(text):
-    """An object holding one record is judged as that record: the per-frame masks `report -Y`
-    keeps and the object verdict built from them give what `matches` gives."""
-    flt = compile_filter(f'({text}) || dhcp.option.hostname != "c1"')
-    for record in records():
-        assert flt.matches_object("txn", {}, flt.packet_mask(record)) == flt.matches(record)

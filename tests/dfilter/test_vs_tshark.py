@@ -138,8 +138,6 @@ def test_same_frames_as_tshark(text, ours, theirs):
 
 def test_filters_select_something(ours, theirs):
     """The list is not vacuous: most filters select some frame of the merged capture."""
-    if not all((CORPUS / f).exists() for f in CORPUS_FILES):
-        pytest.skip("the shared corpus is not present: the samples alone hold fewer kinds of option")
     _, listed = ours
     empty = [text for text in FILTERS if not theirs[text] & listed]
     assert len(empty) <= len(FILTERS) // 6, empty
@@ -166,15 +164,3 @@ def test_isc_where_tshark_is_wrong(name):
                          ("dhcpfo.type == 9", updreq), ('dhcpfo.type == "update request"', updreq)):
         flt = compile_filter(text)
         assert {r.frame for r in records if flt.matches(r)} == wanted, text
-
-
-@pytest.mark.parametrize("text", [FILTERS[0], "dhcp.option.dhcp == ACK", "dhcpfo.type in {4, 5, 6}",
-                                  "ip.src == 192.168.100.2 && !icmp", "tcp.port == 647"])
-def test_packets_command_prints_the_same_frames(text, merged, ours, theirs, capsys):
-    """The command itself, end to end, for a few of the filters."""
-    import json
-
-    from dhcpanalyze.cli import main
-    assert main(["packets", "--format", "jsonl", "-Y", text, str(merged)]) == 0
-    printed = {json.loads(line)["frame"] for line in capsys.readouterr().out.splitlines()}
-    assert printed == theirs[text] & ours[1]

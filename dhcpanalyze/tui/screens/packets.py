@@ -40,7 +40,9 @@ class PacketsScreen(ViewScreen):
         super().on_mount()
         self._timer = None
         self._last_move = 0.0
-        self.query_one("#packet-list").focus()
+        lst = self.query_one("#packet-list", LineList)
+        lst.can_follow = lst.following = getattr(self.app, "capture", None) is not None
+        lst.focus()
 
     def refresh_data(self) -> None:
         lst = self.query_one("#packet-list", LineList)

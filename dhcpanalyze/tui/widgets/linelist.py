@@ -55,6 +55,7 @@ class LineList(ScrollView, can_focus=True):
         self.line_width = width
         self._window: tuple[int, list[Text]] = (0, [])
         self._total = 0
+        self.following = False          # a live capture: the cursor stays on the newest line
 
     # --- data ------------------------------------------------------------------------------
 
@@ -64,6 +65,10 @@ class LineList(ScrollView, can_focus=True):
         lines show (a capture loading below the first screen costs just the scrollbar)."""
         before, self._total = self._total, self.count()
         self.virtual_size = Size(max(self.line_width, self.size.width), self._total)
+        if self.following and appended and self._total > before:
+            self._window = (0, [])
+            self.cursor = self._total - 1
+            return
         if appended and before >= self.scroll_offset.y + self.size.height and self._total >= before:
             return
         self._window = (0, [])
@@ -125,16 +130,30 @@ class LineList(ScrollView, can_focus=True):
         self.cursor = max(min(index, self._total - 1), 0)
 
     def action_move(self, step: int) -> None:
+        self._stop_following()
         self.go(self.cursor + step)
 
     def action_page(self, pages: int) -> None:
+        self._stop_following()
         self.go(self.cursor + pages * max(self.size.height - 1, 1))
 
     def action_top(self) -> None:
+        self._stop_following()
         self.go(0)
 
     def action_bottom(self) -> None:
+        """G: the last line; following a live capture again."""
+        self.following = self.can_follow
         self.go(self._total - 1)
+
+    can_follow = False                  # set by the owner of a live list
+
+    def _stop_following(self) -> None:
+        """The user scrolls: new lines no longer move the cursor (G resumes)."""
+        self.following = False
+
+    def on_mouse_scroll_up(self) -> None:
+        self._stop_following()
 
     def action_choose(self) -> None:
         if self._total:
