@@ -5,15 +5,27 @@ runs. The console script starts with `from dhcpanalyze.cli import main`, which r
 any other import of the program; a KeyboardInterrupt raised while the rest is still importing
 (dataclasses, dpkt, the engine: most of the start-up) reaches the top level before cli.main can catch
 it, so the hook that shows uncaught exceptions is set here, first. It changes only what an uncaught
-KeyboardInterrupt does; every other exception is shown as before.
+KeyboardInterrupt (or an error caused by one) does; every other exception is shown as before.
 """
 import sys as _sys
 
 __version__ = "0.1.0"
 
 
+def _interrupted(value: BaseException | None) -> bool:
+    """A KeyboardInterrupt, or an error raised because of one: Python wraps an interrupt that lands
+    in a class body's `__set_name__` (dataclasses while importing) in a RuntimeError."""
+    for _ in range(8):
+        if value is None:
+            return False
+        if isinstance(value, KeyboardInterrupt):
+            return True
+        value = value.__cause__ or value.__context__
+    return False
+
+
 def _exit_quietly_on_interrupt(kind, value, traceback, _shown=_sys.excepthook) -> None:
-    if not issubclass(kind, KeyboardInterrupt):
+    if not _interrupted(value):
         _shown(kind, value, traceback)
         return
     import os
