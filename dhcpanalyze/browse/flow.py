@@ -12,6 +12,7 @@ from rich.text import Text
 from dhcpanalyze.model import DhcpRecord
 from dhcpanalyze.reports import fmt
 from dhcpanalyze.reports.packets import ICMP_UNREACH
+from dhcpanalyze.reports.text_failover import skew_words
 
 from .foindex import FoMessage
 from .render import LazyLines
@@ -242,7 +243,7 @@ def _rel_title(rel) -> Text:
 
 
 def _rel_config(rel) -> Text:
-    skew = "-" if rel.skew_s is None else f"{rel.skew_s:+.1f} s (primary - secondary)"
+    skew = "-" if rel.skew_s is None else skew_words(rel.skew_s)      # as the report says it
     style = "bold red" if rel.skew_s is not None and abs(rel.skew_s) >= 60 else \
         "yellow" if rel.skew_s is not None and abs(rel.skew_s) >= 30 else ""
     text = Text(f"MCLT {fmt.safe(rel.mclt)} s  split {fmt.safe(rel.split)}  "

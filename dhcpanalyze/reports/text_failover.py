@@ -50,11 +50,11 @@ def _settings_line(rel: dict) -> str:
     skew = rel.get("skew_s")
     parts = [f"MCLT {_secs(rel.get('mclt'))}",
              f"split {fmt.safe(rel.get('split'))}",
-             f"clock skew {_skew(skew)}"]
+             f"clock skew {skew_words(skew)}"]
     return ", ".join(parts)
 
 
-def _skew(skew: object) -> str:
+def skew_words(skew: object) -> str:
     """skew_s is the primary's clock minus the secondary's: said with its sign in words."""
     if not isinstance(skew, (int, float)):
         return fmt.EMPTY
