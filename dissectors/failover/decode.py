@@ -54,7 +54,7 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     if type_name is None:
         return None
     # one pass: each (code, data) is looked up in the era's memo of checked options
-    checked, options, issues, seen = _CHECKED[era.legacy], [], [], set()
+    checked, options, issues, seen, by_name = _CHECKED[era.legacy], [], [], set(), {}
     pos, unpack = tables.HEADER_SIZE, _TLV.unpack_from
     while pos < length:
         if length - pos < 4:
@@ -64,12 +64,15 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
         if stop > length or code in seen:
             return None
         seen.add(code)
-        opt, issue = checked[code, buf[pos + 4:stop]]
+        opt, issue, sized = checked[code, buf[pos + 4:stop]]
         options.append(opt)
         if issue is not None:
             issues.append(issue)
+        if sized and opt[1] not in by_name:
+            by_name[opt[1]] = opt[2]
         pos = stop
-    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
+    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy,
+                           by_name)
 
 
 def _tiling_pairs(buf: bytes, length: int) -> list[tuple[int, bytes]] | None:
@@ -234,11 +237,14 @@ _SHARED = {legacy: SharedOptions(lambda code, data, codes=codes: _option(code, d
            for legacy, codes in _CODES.items()}
 
 
-def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None]:
-    """The option for a (code, data) pair and the issue it has (None: none), as _decode_option
-    finds them; the same pair always gives the same answer, so it is kept in a memo."""
+def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None, bool]:
+    """The option for a (code, data) pair, the issue it has (None: none), as _decode_option
+    finds them, and whether its size is one ISC accepts (FailoverMessage.by_name keeps only
+    those); the same pair always gives the same answer, so it is kept in a memo."""
     issues: list[str] = []
-    return _decode_option(pair, era, issues), (issues[0] if issues else None)
+    entry = _CODES[era.legacy].get(pair[0])
+    sized = entry is None or entry[1] is None or len(pair[1]) == entry[1]
+    return _decode_option(pair, era, issues), (issues[0] if issues else None), sized
 
 
 # per era: (code, data) -> (Option, issue). Bounded like _SHARED (options of up to 64 bytes kept).
