@@ -29,10 +29,7 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
     (FailoverStreams does this), since only those two messages carry the vendor class.
     """
     buf = bytes(buf)
-    msg = _decode_usual(buf, legacy)
-    if msg is not None:
-        return msg
-    return _decode_general(buf, legacy)
+    return _decode_usual(buf, legacy) or _decode_general(buf, legacy)
 
 
 def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
@@ -64,12 +61,12 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
         if stop > length or code in seen:
             return None
         seen.add(code)
-        opt, issue, sized = checked[code, buf[pos + 4:stop]]
+        opt, issue, name = checked[code, buf[pos + 4:stop]]
         options.append(opt)
         if issue is not None:
             issues.append(issue)
-        if sized and opt[1] not in by_name:
-            by_name[opt[1]] = opt[2]
+        if name is not None:            # no code twice, and one name per code: no name twice
+            by_name[name] = opt[2]
         pos = stop
     return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy,
                            by_name)
@@ -198,6 +195,21 @@ def failover_options(pairs: list[tuple[int, bytes]], legacy: bool) -> list[Optio
     return [shared[pair] for pair in pairs]
 
 
+def failover_options_by_name(pairs: list[tuple[int, bytes]], legacy: bool
+                             ) -> tuple[list[Option], dict[str, bytes]]:
+    """failover_options, and the message's `by_name` table (first occurrence of each name among
+    options of the size ISC requires) made in the same pass."""
+    shared, sizes = _SHARED[legacy], _SIZES[legacy]
+    options, by_name = [], {}
+    for pair in pairs:
+        opt = shared[pair]
+        options.append(opt)
+        size = sizes.get(pair[0])
+        if (size is None or len(pair[1]) == size) and opt[1] not in by_name:
+            by_name[opt[1]] = pair[1]
+    return options, by_name
+
+
 def _option(code: int, data: bytes, entry: tuple | None) -> Option:
     """The option with its value deferred: hex for an unknown code or a wrong size."""
     if entry is None:
@@ -233,18 +245,20 @@ def _code_table(era: Era) -> dict[int, tuple]:
 
 
 _CODES = {False: _code_table(MODERN), True: _code_table(LEGACY)}
+_SIZES = {legacy: {code: entry[1] for code, entry in codes.items() if entry[1] is not None}
+          for legacy, codes in _CODES.items()}
 _SHARED = {legacy: SharedOptions(lambda code, data, codes=codes: _option(code, data, codes.get(code)))
            for legacy, codes in _CODES.items()}
 
 
-def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None, bool]:
+def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None, str | None]:
     """The option for a (code, data) pair, the issue it has (None: none), as _decode_option
-    finds them, and whether its size is one ISC accepts (FailoverMessage.by_name keeps only
-    those); the same pair always gives the same answer, so it is kept in a memo."""
+    finds them, and its name if its size is one ISC accepts (FailoverMessage.by_name keeps only
+    those, else None); the same pair always gives the same answer, so it is kept in a memo."""
     issues: list[str] = []
-    entry = _CODES[era.legacy].get(pair[0])
-    sized = entry is None or entry[1] is None or len(pair[1]) == entry[1]
-    return _decode_option(pair, era, issues), (issues[0] if issues else None), sized
+    size = _SIZES[era.legacy].get(pair[0])
+    opt = _decode_option(pair, era, issues)
+    return opt, (issues[0] if issues else None), opt[1] if size is None or len(pair[1]) == size else None
 
 
 # per era: (code, data) -> (Option, issue). Bounded like _SHARED (options of up to 64 bytes kept).
@@ -259,6 +273,10 @@ def _note_duplicates(msg: FailoverMessage) -> None:
         if opt.code in seen:
             msg.issues.append(f"duplicate option {opt.code} {opt.name}")
         seen.add(opt.code)
+
+
+# for the stream cutter's hot loop (framing.py), which has bytes already: decode_failover's two paths
+decode_usual, decode_general = _decode_usual, _decode_general
 
 
 def is_plausible_header(buf: bytes, pos: int = 0) -> bool:

@@ -17,7 +17,8 @@ from dhcpanalyze.cli import main
 from dhcpanalyze.decode import CaptureError, DecodeOptions, Decoder
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.forked import DecoderProcessError, DecoderProcessLost, ForkedDecoder, default_jobs
-from dhcpanalyze.model import DhcpRecord
+from dhcpanalyze.engine.wireview import fo_options
+from dhcpanalyze.model import DhcpRecord, FailoverRecord
 from dhcpanalyze.recordpack import pack, unpack
 from dissectors.dhcp import decode_dhcp
 from tests.conftest import corpus_captures, sample_captures
@@ -43,6 +44,10 @@ def test_same_records_from_the_second_process(path: Path) -> None:
     expected, got = list(here.records([str(path)])), list(there.records([str(path)]))
     assert got == expected                      # dataclass equality: same class and fields
     assert there.frames_read == here.frames_read
+    # and the engine reads the same options by name from the rebuilt failover messages
+    assert [fo_options(r.msg) for r in got if type(r) is FailoverRecord] == \
+        [fo_options(r.msg) for r in expected if type(r) is FailoverRecord]
+    assert all(r.msg.by_name is not None for r in got if type(r) is FailoverRecord)
 
 
 def test_packing_keeps_option_values_and_issues() -> None:
