@@ -183,7 +183,7 @@ class FailoverTracker(ConnectionLife):
         if "max-unacked-bndupd" in opts:
             rel.max_unacked[ip] = as_uint(opts["max-unacked-bndupd"])
         if "receive-timer" in opts:
-            rel.receive_timer[ip] = as_uint(opts["receive-timer"])
+            rel.set_receive_timer(ip, as_uint(opts["receive-timer"]))
         if "vendor-class-identifier" in opts:
             rel.vendor[ip] = as_text(opts["vendor-class-identifier"])
 
