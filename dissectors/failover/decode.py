@@ -50,18 +50,21 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     type_name = era.types.get(mtype)
     if type_name is None:
         return None
-    # one pass: each (code, data) is looked up in the era's memo of checked options
+    # one pass: each option's whole TLV (code, length, data) is looked up in the era's memo of
+    # checked options (one bytes key: no (code, data) tuple to make and hash)
     checked, options, issues, seen, by_name = _CHECKED[era.legacy], [], [], set(), {}
-    pos, unpack = tables.HEADER_SIZE, _TLV.unpack_from
+    pos = tables.HEADER_SIZE
     while pos < length:
         if length - pos < 4:
             return None
-        code, size = unpack(buf, pos)
-        stop = pos + 4 + size
-        if stop > length or code in seen:
+        stop = pos + 4 + ((buf[pos + 2] << 8) | buf[pos + 3])
+        if stop > length:
+            return None
+        opt, issue, name = checked[buf[pos:stop]]
+        code = opt[0]
+        if code in seen:
             return None
         seen.add(code)
-        opt, issue, name = checked[code, buf[pos + 4:stop]]
         options.append(opt)
         if issue is not None:
             issues.append(issue)
@@ -251,18 +254,19 @@ _SHARED = {legacy: SharedOptions(lambda code, data, codes=codes: _option(code, d
            for legacy, codes in _CODES.items()}
 
 
-def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None, str | None]:
-    """The option for a (code, data) pair, the issue it has (None: none), as _decode_option
-    finds them, and its name if its size is one ISC accepts (FailoverMessage.by_name keeps only
-    those, else None); the same pair always gives the same answer, so it is kept in a memo."""
+def _checked(tlv: bytes, era: Era) -> tuple[Option, str | None, str | None]:
+    """The option for one whole TLV (code, length, data), the issue it has (None: none), as
+    _decode_option finds them, and its name if its size is one ISC accepts (FailoverMessage.by_name
+    keeps only those, else None); the same TLV always gives the same answer, so it is kept in a memo."""
+    pair = ((tlv[0] << 8) | tlv[1], tlv[4:])
     issues: list[str] = []
     size = _SIZES[era.legacy].get(pair[0])
     opt = _decode_option(pair, era, issues)
     return opt, (issues[0] if issues else None), opt[1] if size is None or len(pair[1]) == size else None
 
 
-# per era: (code, data) -> (Option, issue). Bounded like _SHARED (options of up to 64 bytes kept).
-_CHECKED = {era.legacy: BoundedMemo(partial(_checked, era=era), 4096, lambda pair: len(pair[1]) <= 64)
+# per era: whole TLV bytes -> (Option, issue, name). Bounded like _SHARED (options of up to 64 data bytes kept).
+_CHECKED = {era.legacy: BoundedMemo(partial(_checked, era=era), 4096, lambda tlv: len(tlv) <= 68)
             for era in (MODERN, LEGACY)}
 
 
