@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import deque
 
 from dhcpanalyze.model import FailoverRecord, TcpEvent
-from dissectors.addr import ip_text
 
+from dissectors.addr import ip_text
 from dissectors.failover.tables import MESSAGE_TYPES
 
 from .connection import ConnectionLife, FoEvent, session_key
