@@ -193,7 +193,10 @@ class Decoder:
         if sport not in self.opts.failover_ports and dport not in self.opts.failover_ports:
             return []
         items = self.streams.feed(frame, ts, src, sport, dst, dport, seq, l4[13], l4[(l4[12] >> 4) * 4:])
-        return [self._stream_record(src, sport, dst, dport, item, raw) for item in items]
+        # most items are messages: made here without a call each (_stream_record does the rest)
+        return [FailoverRecord(item.frame, item.ts, src, sport, dst, dport, item.message, raw)
+                if item.kind == "message" else self._stream_record(src, sport, dst, dport, item, raw)
+                for item in items]
 
     @staticmethod
     def _stream_record(src: str, sport: int, dst: str, dport: int, item, raw: bytes) -> Record:

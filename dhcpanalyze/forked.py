@@ -45,8 +45,25 @@ def can_fork() -> bool:
 
 
 def default_jobs() -> int:
-    """2 when there is a second CPU for the decoding process and a way to start it, else 1."""
-    return 2 if can_fork() and usable_cpus() >= 2 else 1
+    """2 when there is a second CPU for the decoding process, idle enough to run it, and a way to
+    start it, else 1.
+
+    The second process pays for handing records over (packing and rebuilding them: about a third
+    more CPU in all on failover-heavy input, BENCHMARKS.md) and gains only by running beside
+    this one. On a machine whose CPUs are already busy (load average above CPUs - 1) it gains
+    nothing and the extra work makes the report slower, so then one process does it all."""
+    if not can_fork():
+        return 1
+    cpus = usable_cpus()
+    return 2 if cpus >= 2 and _load() <= cpus - 1 else 1
+
+
+def _load() -> float:
+    """Runnable processes, averaged over the last minute (0 where the system does not tell)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
 
 
 class DecoderProcessError(RuntimeError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
 from dissectors.dhcp import DhcpMessage, dhcp_options
-from dissectors.failover import FailoverMessage, failover_options
+from dissectors.failover import FailoverMessage, failover_options_by_name
 from dissectors.options import Option
 
 _DHCP, _FAILOVER, _TCP, _ISSUE = range(4)
@@ -57,8 +57,10 @@ def unpack(item: tuple) -> Record:
     if kind == _FAILOVER:
         (_, frame, ts, src, sport, dst, dport, raw, length, mtype, type_name, poffset, time, xid, extra,
          options, issues, legacy) = item
-        msg = FailoverMessage(length, mtype, type_name, poffset, time, xid, extra,
-                              failover_options(options, legacy), issues, legacy)
+        # the options and the engine's table of them by name in one pass (as the decoder makes them)
+        options, by_name = failover_options_by_name(options, legacy)
+        msg = FailoverMessage(length, mtype, type_name, poffset, time, xid, extra, options, issues, legacy,
+                              by_name)
         return FailoverRecord(frame, ts, src, sport, dst, dport, msg, raw)
     if kind == _TCP:
         return TcpEvent(*item[1:])

@@ -64,8 +64,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_decode_arguments(p)
     p.add_argument("-j", "--jobs", type=_arg(_positive), metavar="N",
                    help="processes: 1 reads, decodes and analyses in one; 2 (the default on a machine "
-                        "with 2 or more CPUs) reads and decodes in a second process beside the "
-                        "analysis. The report is the same either way; more than 2 counts as 2.")
+                        "with 2 or more CPUs and one of them idle) reads and decodes in a second "
+                        "process beside the analysis. The report is the same either way; more "
+                        "than 2 counts as 2.")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     live.add_live_arguments(p)
     p.set_defaults(run=run)

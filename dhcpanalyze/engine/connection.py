@@ -15,6 +15,9 @@ from .relationship import Relationship
 from .session import Session
 
 
+SILENCE_MARGIN_S = 0.001
+
+
 @dataclass(slots=True)
 class FoEvent:
     kind: str
@@ -90,18 +93,25 @@ class ConnectionLife:
                         LinkDown(reason, by=by, unacked=unacked))]
 
     def expire(self, now: float) -> list[FoEvent]:
+        """Called once per second of capture time: a session is looked at closely only once
+        the bound its last look left (Session.silent_at) has passed or its timers changed."""
         events: list[FoEvent] = []
         for sess in list(self._sessions.values()):
-            if sess.established and sess.rel is not None and not sess.down_reported:
+            if sess.established and sess.rel is not None and not sess.down_reported \
+                    and (now > sess.silent_at or sess.timers_seen != sess.rel.timers_changed):
                 events += self._silence(sess, now)
         return events + self._unacked(now)
 
     def _silence(self, sess: Session, now: float) -> list[FoEvent]:
         if sess.down_reported:
             return []
+        sess.silent_at, sess.timers_seen = float("inf"), sess.rel.timers_changed
         for d in sorted(sess.dirs.values(), key=lambda d: d.last_ts):   # longest silent first
             receiver = sess.peer_of(d.ip)
             limit = sess.rel.receive_timer.get(receiver)
+            if limit:       # not silent too long before this (its last_ts only moves later);
+                # a millisecond early, so the test below decides at the boundary, not rounding
+                sess.silent_at = min(sess.silent_at, d.last_ts + limit + 1.0 - SILENCE_MARGIN_S)
             # the receiver drops the link after its own max-response-delay without a message
             if limit and now - d.last_ts > limit + 1.0:
                 sess.down_reported = True

@@ -195,7 +195,7 @@ class Engine:
 
     def _failover(self, rec: FailoverRecord, out: list[Output]) -> None:
         self.capture.failover_messages += 1
-        events = self.ctx.failover.feed(rec)
+        events = self.ctx.failover.message(rec)
         if events:
             self._events(events, out)
         if rec.msg.issues:
@@ -219,8 +219,12 @@ class Engine:
     def _events(self, events, out: list[Output]) -> None:
         ctx, hooks = self.ctx, self._on_failover
         for ev in events:
-            if ev.kind == "bndupd":
+            kind = ev.kind
+            if kind == "bndupd":
                 ctx.leases.bndupd(ev.data, ev.frames[-1])
-            elif ev.kind == "bndack":
+            elif kind == "bndack":
                 ctx.leases.bndack(ev.data.ip, ev.data.reason is not None)
-            self._run(hooks[ev.kind], out, ev)
+            for method in hooks[kind]:         # _run, without a call per event
+                findings = method(ev, ctx)
+                if findings:
+                    self._emit_all(findings, out)

@@ -11,6 +11,7 @@ from collections import deque
 
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
+from dissectors.addr import ip_text
 from dissectors.failover.tables import MESSAGE_TYPES
 
 from .connection import ConnectionLife, FoEvent, session_key
@@ -20,7 +21,7 @@ from .relationship import Relationship
 from .session import Direction, Pending, Session
 from .settings import EngineSettings
 from .wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, fo_state_name, \
-    hex_colon, reject_text
+    reject_text
 
 OVERFLOW = "(other relationships)"
 # the message types the tracker handles, by name from the dissector's table (the same numbers
@@ -103,25 +104,34 @@ class FailoverTracker(ConnectionLife):
     def feed(self, rec: FailoverRecord | TcpEvent) -> list[FoEvent]:
         if isinstance(rec, TcpEvent):
             return self._tcp(rec)
+        return self.message(rec)
+
+    def message(self, rec: FailoverRecord) -> list[FoEvent]:
+        """One failover message (feed without the record-kind test, for the engine)."""
         events: list[FoEvent] = []
-        if len(self._sessions) >= self.s.max_sessions:
-            key = next(iter(self._sessions))
-            events += self._end(self._sessions.pop(key), rec.ts, "evicted")
+        sessions = self._sessions
+        if len(sessions) >= self.s.max_sessions:
+            key = next(iter(sessions))
+            events += self._end(sessions.pop(key), rec.ts, "evicted")
         sess = self._session(rec)
         msg = rec.msg
-        opts = fo_options(msg)
-        if sess.rel is None:
-            name = as_text(opts.get("relationship-name")) if msg.type in (CONNECT, CONNECTACK) else None
-            sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
-        d = sess.dirs.get(rec.src) or sess.direction(rec.src, rec.ts)
-        d.heard(rec.ts)
-        messages = sess.rel.messages
+        mtype, ts = msg.type, rec.ts
+        opts = msg.by_name
+        if opts is None:
+            opts = fo_options(msg)
+        rel = sess.rel
+        if rel is None:
+            name = as_text(opts.get("relationship-name")) if mtype in (CONNECT, CONNECTACK) else None
+            rel = sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
+        d = sess.dirs.get(rec.src) or sess.direction(rec.src, ts)
+        d.heard(ts)
+        messages = rel.messages
         messages[msg.type_name] = messages.get(msg.type_name, 0) + 1
-        if d.note_clock(msg.time, rec.ts):
+        if d.note_clock(msg.time, ts):
             events += self._clock(sess, d, rec)
-        if not sess.saw_connect and msg.type not in (CONNECT, CONNECTACK, DISCONNECT):
+        if not sess.saw_connect and mtype not in (CONNECT, CONNECTACK, DISCONNECT):
             events += self._establish(sess, rec, mid_stream=True)
-        handler = _HANDLERS.get(msg.type)
+        handler = _HANDLERS.get(mtype)
         if handler is not None:
             if not events:
                 return handler(self, sess, d, rec, opts)
@@ -173,7 +183,7 @@ class FailoverTracker(ConnectionLife):
         if "max-unacked-bndupd" in opts:
             rel.max_unacked[ip] = as_uint(opts["max-unacked-bndupd"])
         if "receive-timer" in opts:
-            rel.receive_timer[ip] = as_uint(opts["receive-timer"])
+            rel.set_receive_timer(ip, as_uint(opts["receive-timer"]))
         if "vendor-class-identifier" in opts:
             rel.vendor[ip] = as_text(opts["vendor-class-identifier"])
 
@@ -229,26 +239,31 @@ class FailoverTracker(ConnectionLife):
     def _bndupd(self, sess, d, rec, opts) -> list[FoEvent]:
         rel = sess.rel
         rel.bindings.sent += 1
-        raw = opts.get("binding-status")
+        ts, xid, get = rec.ts, rec.msg.xid, opts.get
+        raw = get("binding-status")
         status = BINDING_STATES.get(raw[0]) if raw and len(raw) == 1 else None
-        ip = as_ip(opts.get("assigned-ip-address"))
+        raw = get("assigned-ip-address")
+        ip = ip_text(raw) if raw is not None and len(raw) == 4 else None       # as_ip
         outstanding = d.outstanding
         if len(outstanding) < self.s.max_outstanding:
-            pending = outstanding[rec.msg.xid] = Pending(rec.ts, rec.frame, ip, status)
+            pending = outstanding[xid] = Pending(ts, rec.frame, ip, status)
             due = self._due
-            due.append((max(rec.ts, due[-1][0]) if due else rec.ts, sess, d, rec.msg.xid, pending))
-        if len(outstanding) > d.max_outstanding:
-            d.max_outstanding = len(outstanding)
-        chaddr, client_id = opts.get("client-hardware-address"), opts.get("client-identifier")
+            # never below the previous entry's time
+            due.append((due[-1][0] if due and due[-1][0] > ts else ts, sess, d, xid, pending))
+        count = len(outstanding)
+        if count > d.max_outstanding:
+            d.max_outstanding = count
+        chaddr, client_id = get("client-hardware-address"), get("client-identifier")
+        stos, expiry = get("start-time-of-state"), get("lease-expiration-time")
         # what the lease table and the checks read (tstp, cltt and flags are left on the wire)
-        data = BindingUpdate(rec.src, rec.dst, ip, status, rec.msg.xid,
-                             hex_colon(chaddr[1:]) if chaddr else None,
-                             hex_colon(client_id) if client_id else None,
-                             as_uint(opts.get("start-time-of-state")),
-                             as_uint(opts.get("lease-expiration-time")))
-        events = [FoEvent("bndupd", rec.ts, [rec.frame], rel, data)]
+        data = BindingUpdate(rec.src, rec.dst, ip, status, xid,
+                             chaddr[1:].hex(":") if chaddr else None,        # hex_colon
+                             client_id.hex(":") if client_id else None,
+                             int.from_bytes(stos, "big") if stos else None,  # as_uint
+                             int.from_bytes(expiry, "big") if expiry else None)
+        events = [FoEvent("bndupd", ts, [rec.frame], rel, data)]
         limit = rel.max_unacked.get(rec.dst)
-        if limit and len(d.outstanding) > limit and not d.window_reported:
+        if limit and count > limit and not d.window_reported:
             d.window_reported = True
             events.append(FoEvent("window", rec.ts, [rec.frame], rel,
                                   Window(rec.src, rec.dst, len(d.outstanding), limit)))
@@ -260,9 +275,13 @@ class FailoverTracker(ConnectionLife):
         due = self._due
         # acks come mostly in order: drop acked updates from the front of the queue now, so it
         # holds about the outstanding ones, however fast the capture's clock moves
-        while due and due[0][2].outstanding.get(due[0][3]) is not due[0][4]:
+        while due:
+            _, _, head_dir, head_xid, head = due[0]
+            if head_dir.outstanding.get(head_xid) is head:
+                break
             due.popleft()
-        reason = as_uint(opts.get("reject-reason"))
+        reason = opts.get("reject-reason")
+        reason = int.from_bytes(reason, "big") if reason else None      # as_uint
         latency = round(rec.ts - pending.ts, 6) if pending else None
         sess.rel.bindings.ack(latency or 0.0, reason is not None)
         data = BindingAck(rec.src, rec.dst, rec.msg.xid,

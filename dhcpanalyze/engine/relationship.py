@@ -50,7 +50,8 @@ class Relationship:
     mclt: int | None = None
     hbas: list[tuple[float, bytes]] = field(default_factory=list)   # (ts, HBA) per CONNECT
     max_unacked: dict[str, int] = field(default_factory=dict)
-    receive_timer: dict[str, int] = field(default_factory=dict)
+    receive_timer: dict[str, int] = field(default_factory=dict)   # set by set_receive_timer
+    timers_changed: int = 0                   # times receive_timer changed (sessions' silence bounds)
     vendor: dict[str, str] = field(default_factory=dict)
     skew_s: float | None = None               # latest estimate: primary clock - secondary clock
     offsets: dict[str, float] = field(default_factory=dict)   # sender clock - capture ts
@@ -142,6 +143,12 @@ class Relationship:
         ts = max(entry["ts"], times[-1]) if times else entry["ts"]
         times.append(ts)
         names.append(entry["state"])
+
+    def set_receive_timer(self, ip: str, seconds: int | None) -> None:
+        """What `ip` advertised as its receive-timer (max-response-delay)."""
+        if self.receive_timer.get(ip, -1) != seconds:
+            self.receive_timer[ip] = seconds
+            self.timers_changed += 1
 
     def note_problem(self, code: str, count: int) -> None:
         """A warning or error finding about this relationship (for the health verdict)."""

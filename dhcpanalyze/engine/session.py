@@ -71,11 +71,17 @@ class Session:
     last_ts: float = 0.0
     last_frame: int = 0
     dirs: dict[str, Direction] = field(default_factory=dict)
+    # The silence check's bound: no direction can have been silent too long before `silent_at`
+    # (capture time) while the relationship's receive timers are as they were (`timers_seen`,
+    # Relationship.timers_changed); -inf when a direction is added. Messages only move it later.
+    silent_at: float = float("-inf")
+    timers_seen: int = -1
 
     def direction(self, ip: str, ts: float) -> Direction:
         d = self.dirs.get(ip)
         if d is None:
             d = self.dirs[ip] = Direction(ip, ts, ts)
+            self.silent_at = float("-inf")
         return d
 
     def peer_of(self, ip: str) -> str | None:

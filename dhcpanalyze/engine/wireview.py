@@ -76,7 +76,10 @@ _FO_SIZES = {legacy: {code: spec.size for code, spec in options.items() if spec.
 
 def fo_options(msg: FailoverMessage) -> dict[str, bytes]:
     """Raw option bytes by draft-12 option name (first occurrence, as ISC refuses duplicates);
-    the same names in both eras (an ISC 3.0.x message's options are named by tables.LEGACY_OPTIONS)."""
+    the same names in both eras (an ISC 3.0.x message's options are named by tables.LEGACY_OPTIONS).
+    The decoder's one-pass path makes this table as it reads the options (msg.by_name)."""
+    if msg.by_name is not None:
+        return msg.by_name
     sizes = _FO_SIZES[msg.legacy]
     out: dict[str, bytes] = {}
     for opt in msg.options:             # a plain loop: a comprehension costs a call per message

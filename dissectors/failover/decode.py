@@ -29,10 +29,7 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
     (FailoverStreams does this), since only those two messages carry the vendor class.
     """
     buf = bytes(buf)
-    msg = _decode_usual(buf, legacy)
-    if msg is not None:
-        return msg
-    return _decode_general(buf, legacy)
+    return _decode_usual(buf, legacy) or _decode_general(buf, legacy)
 
 
 def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
@@ -53,23 +50,29 @@ def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     type_name = era.types.get(mtype)
     if type_name is None:
         return None
-    # one pass: each (code, data) is looked up in the era's memo of checked options
-    checked, options, issues, seen = _CHECKED[era.legacy], [], [], set()
-    pos, unpack = tables.HEADER_SIZE, _TLV.unpack_from
+    # one pass: each option's whole TLV (code, length, data) is looked up in the era's memo of
+    # checked options (one bytes key: no (code, data) tuple to make and hash)
+    checked, options, issues, seen, by_name = _CHECKED[era.legacy], [], [], set(), {}
+    pos = tables.HEADER_SIZE
     while pos < length:
         if length - pos < 4:
             return None
-        code, size = unpack(buf, pos)
-        stop = pos + 4 + size
-        if stop > length or code in seen:
+        stop = pos + 4 + ((buf[pos + 2] << 8) | buf[pos + 3])
+        if stop > length:
+            return None
+        opt, issue, name = checked[buf[pos:stop]]
+        code = opt[0]
+        if code in seen:
             return None
         seen.add(code)
-        opt, issue = checked[code, buf[pos + 4:stop]]
         options.append(opt)
         if issue is not None:
             issues.append(issue)
+        if name is not None:            # no code twice, and one name per code: no name twice
+            by_name[name] = opt[2]
         pos = stop
-    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy)
+    return FailoverMessage(length, mtype, type_name, poffset, time, xid, b"", options, issues, era.legacy,
+                           by_name)
 
 
 def _tiling_pairs(buf: bytes, length: int) -> list[tuple[int, bytes]] | None:
@@ -195,6 +198,21 @@ def failover_options(pairs: list[tuple[int, bytes]], legacy: bool) -> list[Optio
     return [shared[pair] for pair in pairs]
 
 
+def failover_options_by_name(pairs: list[tuple[int, bytes]], legacy: bool
+                             ) -> tuple[list[Option], dict[str, bytes]]:
+    """failover_options, and the message's `by_name` table (first occurrence of each name among
+    options of the size ISC requires) made in the same pass."""
+    shared, sizes = _SHARED[legacy], _SIZES[legacy]
+    options, by_name = [], {}
+    for pair in pairs:
+        opt = shared[pair]
+        options.append(opt)
+        size = sizes.get(pair[0])
+        if (size is None or len(pair[1]) == size) and opt[1] not in by_name:
+            by_name[opt[1]] = pair[1]
+    return options, by_name
+
+
 def _option(code: int, data: bytes, entry: tuple | None) -> Option:
     """The option with its value deferred: hex for an unknown code or a wrong size."""
     if entry is None:
@@ -230,19 +248,25 @@ def _code_table(era: Era) -> dict[int, tuple]:
 
 
 _CODES = {False: _code_table(MODERN), True: _code_table(LEGACY)}
+_SIZES = {legacy: {code: entry[1] for code, entry in codes.items() if entry[1] is not None}
+          for legacy, codes in _CODES.items()}
 _SHARED = {legacy: SharedOptions(lambda code, data, codes=codes: _option(code, data, codes.get(code)))
            for legacy, codes in _CODES.items()}
 
 
-def _checked(pair: tuple[int, bytes], era: Era) -> tuple[Option, str | None]:
-    """The option for a (code, data) pair and the issue it has (None: none), as _decode_option
-    finds them; the same pair always gives the same answer, so it is kept in a memo."""
+def _checked(tlv: bytes, era: Era) -> tuple[Option, str | None, str | None]:
+    """The option for one whole TLV (code, length, data), the issue it has (None: none), as
+    _decode_option finds them, and its name if its size is one ISC accepts (FailoverMessage.by_name
+    keeps only those, else None); the same TLV always gives the same answer, so it is kept in a memo."""
+    pair = ((tlv[0] << 8) | tlv[1], tlv[4:])
     issues: list[str] = []
-    return _decode_option(pair, era, issues), (issues[0] if issues else None)
+    size = _SIZES[era.legacy].get(pair[0])
+    opt = _decode_option(pair, era, issues)
+    return opt, (issues[0] if issues else None), opt[1] if size is None or len(pair[1]) == size else None
 
 
-# per era: (code, data) -> (Option, issue). Bounded like _SHARED (options of up to 64 bytes kept).
-_CHECKED = {era.legacy: BoundedMemo(partial(_checked, era=era), 4096, lambda pair: len(pair[1]) <= 64)
+# per era: whole TLV bytes -> (Option, issue, name). Bounded like _SHARED (options of up to 64 data bytes kept).
+_CHECKED = {era.legacy: BoundedMemo(partial(_checked, era=era), 4096, lambda tlv: len(tlv) <= 68)
             for era in (MODERN, LEGACY)}
 
 
@@ -253,6 +277,10 @@ def _note_duplicates(msg: FailoverMessage) -> None:
         if opt.code in seen:
             msg.issues.append(f"duplicate option {opt.code} {opt.name}")
         seen.add(opt.code)
+
+
+# for the stream cutter's hot loop (framing.py), which has bytes already: decode_failover's two paths
+decode_usual, decode_general = _decode_usual, _decode_general
 
 
 def is_plausible_header(buf: bytes, pos: int = 0) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from dissectors.failover.decode import decode_failover, is_plausible_header
+from dissectors.failover.decode import decode_failover, decode_general, decode_usual, is_plausible_header
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.reassembly import Data
 from dissectors.failover.tables import MAX_LENGTH, MIN_LENGTH
@@ -95,14 +95,17 @@ class MessageCutter:
     def _whole_messages(self, data: bytes, frame: int, ts: float) -> tuple[list[StreamItem], int]:
         """The messages lying whole in `data` from its start, and how many bytes they take;
         stops at a partial message or an implausible length (left to the buffered path)."""
-        items, pos = [], 0
-        while len(data) - pos >= 2:
+        items, pos, size, era = [], 0, len(data), self.era
+        data = bytes(data)
+        while size - pos >= 2:
             length = (data[pos] << 8) | data[pos + 1]
-            if not MIN_LENGTH <= length <= MAX_LENGTH or len(data) - pos < length:
+            if not MIN_LENGTH <= length <= MAX_LENGTH or size - pos < length:
                 break
-            msg = self.era.decode(data[pos:pos + length])
+            # era.decode without its call layers: the one-pass path, else the general one
+            chunk, legacy = data[pos:pos + length], True if era.legacy else None
+            msg = decode_usual(chunk, legacy) or decode_general(chunk, legacy)
             if msg.legacy:
-                self.era.legacy = True
+                era.legacy = True
             items.append(StreamItem(frame, ts, "message", msg))
             pos += length
         return items, pos

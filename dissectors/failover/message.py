@@ -20,6 +20,9 @@ class FailoverMessage:
     options: list[Option] = field(default_factory=list)   # wire order
     issues: list[str] = field(default_factory=list)
     legacy: bool = False    # decoded with the ISC 3.0.x numbering
+    # raw option bytes by name (first occurrence, of the exact size ISC requires where it requires
+    # one), as the engine reads them; set by the decoder's one-pass path, None when not made yet
+    by_name: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
 
     def get(self, name: str, default: object = None) -> object:
         """The decoded value of the first option with this draft-12 name (era-independent)."""

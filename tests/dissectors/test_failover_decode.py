@@ -342,6 +342,7 @@ def test_tree_lines_show_header_options_and_issues():
 def test_usual_messages_decode_as_the_general_path_does(mtype, options, legacy, poffset, tail, vendor):
     """The one-pass path (decode._decode_usual) gives exactly the general path's message, and leaves
     to the general path every message it does not handle (repeats, other offsets, ragged ends)."""
+    from dhcpanalyze.engine.wireview import fo_options
     from dissectors.failover.decode import _decode_general, _decode_usual
     if vendor:                                      # an ISC 3.0.x CONNECT marks the legacy era
         options = [(11, b"isc-V3.0.7")] + options
@@ -353,6 +354,8 @@ def test_usual_messages_decode_as_the_general_path_does(mtype, options, legacy, 
         assert usual == general
         assert [o.value for o in usual.options] == [o.value for o in general.options]
         assert not any("length" in issue and "message" in issue for issue in usual.issues)
+        # the options by name the one-pass path made are those the engine reads off the options
+        assert general.by_name is None and usual.by_name == fo_options(general)
     elif not general.issues:
         # the one-pass path may refuse only what the general path has something to say about,
         # or the offsets it does not take

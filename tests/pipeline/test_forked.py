@@ -17,7 +17,8 @@ from dhcpanalyze.cli import main
 from dhcpanalyze.decode import CaptureError, DecodeOptions, Decoder
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.forked import DecoderProcessError, DecoderProcessLost, ForkedDecoder, default_jobs
-from dhcpanalyze.model import DhcpRecord
+from dhcpanalyze.engine.wireview import fo_options
+from dhcpanalyze.model import DhcpRecord, FailoverRecord
 from dhcpanalyze.recordpack import pack, unpack
 from dissectors.dhcp import decode_dhcp
 from tests.conftest import corpus_captures, sample_captures
@@ -43,6 +44,10 @@ def test_same_records_from_the_second_process(path: Path) -> None:
     expected, got = list(here.records([str(path)])), list(there.records([str(path)]))
     assert got == expected                      # dataclass equality: same class and fields
     assert there.frames_read == here.frames_read
+    # and the engine reads the same options by name from the rebuilt failover messages
+    assert [fo_options(r.msg) for r in got if type(r) is FailoverRecord] == \
+        [fo_options(r.msg) for r in expected if type(r) is FailoverRecord]
+    assert all(r.msg.by_name is not None for r in got if type(r) is FailoverRecord)
 
 
 def test_packing_keeps_option_values_and_issues() -> None:
@@ -168,10 +173,24 @@ def test_a_missing_file_is_a_capture_error_in_the_second_process(tmp_path: Path)
 
 
 def test_default_uses_two_processes_only_with_two_cpus(monkeypatch) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.5, 0.5), raising=False)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert default_jobs() == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert default_jobs() == 2
+
+
+def test_default_uses_one_process_when_the_cpus_are_busy(monkeypatch) -> None:
+    """The second process costs extra CPU to hand records over; on busy CPUs it only slows the
+    report down (the failover benchmark mix, BENCHMARKS.md)."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0), raising=False)
+    assert default_jobs() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0), raising=False)
+    assert default_jobs() == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 5.0, 5.0), raising=False)
+    assert default_jobs() == 2          # at most two processes: an idle CPU of eight is enough
 
 
 def test_jobs_must_be_positive(capsys) -> None:
