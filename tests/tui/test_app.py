@@ -178,6 +178,11 @@ def test_help_lists_the_keys():
     assert "t transaction ladder, c client's transactions, s failover relationship" in text
 
 
+def test_help_says_the_filter_bar_takes_display_filters():
+    text = text_after(make_app(SAMPLES / "seed.pcap"), "question_mark")
+    assert "display filter" in text and "dhcp.option.dhcp == NAK" in text
+
+
 def test_transactions_search_and_tab_clicks():
     app = make_app(SAMPLES / "relay.pcap")
 
