@@ -245,3 +245,9 @@ def test_a_source_of_records_and_idle_ticks_drives_the_app():
     assert "eth0" in text and "40 packets · 5 transactions" in text
     assert "ICMP from 192.168.100.2: type 3 code 3 (port unreachable)" in text       # details, kept
     assert "0000  02 da 01 00 00 01 02 da 00 00 00 02" in text                        # and hex
+
+
+def test_packets_decode_tree_is_visible_on_an_80_column_terminal():
+    text = text_after(make_app(SAMPLES / "seed.pcap"), *"jjjjj", size=(80, 24))
+    assert "ISC DHCP Failover, CONNECTACK" in text                 # the -V tree of row 6
+    assert "0000  02 da 00 00 00 02" in text                        # and the start of the hex
