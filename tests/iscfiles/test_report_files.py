@@ -15,7 +15,7 @@ from dhcpanalyze.cli import main
 from dhcpanalyze.commands import report_files
 from tests.conftest import SAMPLES
 
-SCENARIOS = ("seed", "relay", "many", "interrupt", "skew")
+SCENARIOS = ("seed", "relay", "many", "interrupt", "skew", "gone", "renew", "resync", "silent")
 PRIMARY, SECONDARY = "192.168.100.2", "192.168.100.3"
 
 
