@@ -206,6 +206,18 @@ def test_leases_command_text_json_and_state_history(capsys):
     assert len(doc["leases"]) == 77 and len(doc["failover_states"]) == 9 and doc["findings"] == []
 
 
+def test_leases_command_says_when_a_file_has_no_leases(capsys, tmp_path):
+    free = tmp_path / "dhcpd.leases"
+    free.write_text("lease 10.0.0.1 {\n  binding state free;\n}\n")
+    assert main(["leases", str(free)]) == 0
+    out = capsys.readouterr().out
+    assert "Leases: none with a client (--all: also free and backup addresses)" in out
+    assert main(["leases", "--all", str(free)]) == 0
+    assert "Leases (1, last block per address" in capsys.readouterr().out
+    assert main(["leases", str(SAMPLES / "gone" / "dhcpd-primary.conf")]) == 0
+    assert "Leases: none" in capsys.readouterr().out   # a dhcpd.conf given by mistake
+
+
 def test_leases_command_on_a_broken_file(capsys, tmp_path):
     path = tmp_path / "dhcpd.leases"
     path.write_text('lease 10.0.0.1 {\n  starts 6 2026/11/28;\n  hardware ethernet 02:00:00:00:00:01;\n'
