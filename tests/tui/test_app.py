@@ -251,3 +251,14 @@ def test_packets_decode_tree_is_visible_on_an_80_column_terminal():
     text = text_after(make_app(SAMPLES / "seed.pcap"), *"jjjjj", size=(80, 24))
     assert "ISC DHCP Failover, CONNECTACK" in text                 # the -V tree of row 6
     assert "0000  02 da 00 00 00 02" in text                        # and the start of the hex
+
+
+def test_failover_view_and_report_say_the_binding_update_lag_alike(capsys):
+    from dhcpanalyze.cli import main
+    for name, lag in (("interrupt", "BNDUPD→BNDACK lag mean 2.0 s, max 2.012 s"),
+                      ("skew", "BNDUPD→BNDACK lag - (no BNDACK)")):
+        tui = text_after(make_app(SAMPLES / f"{name}.pcap"), "3")
+        assert main(["report", "--no-color", str(SAMPLES / f"{name}.pcap")]) == 0
+        report = capsys.readouterr().out
+        assert lag in tui and lag in report, name
+        assert "latency_max_s" not in report
