@@ -262,3 +262,8 @@ def test_failover_view_and_report_say_the_binding_update_lag_alike(capsys):
         report = capsys.readouterr().out
         assert lag in tui and lag in report, name
         assert "latency_max_s" not in report
+
+
+def test_status_line_counts_one_in_the_singular():
+    text = text_after(make_app(SAMPLES / "skew.pcap"), "2")
+    assert "· 1 transaction · 5 findings" in text and "1 transactions" not in text
