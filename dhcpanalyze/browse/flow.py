@@ -12,7 +12,7 @@ from rich.text import Text
 from dhcpanalyze.model import DhcpRecord
 from dhcpanalyze.reports import fmt
 from dhcpanalyze.reports.packets import ICMP_UNREACH
-from dhcpanalyze.reports.text_failover import skew_words
+from dhcpanalyze.reports.text_failover import lag_words, skew_words
 
 from .foindex import FoMessage
 from .render import LazyLines
@@ -321,7 +321,7 @@ def _binding_lines(tl: Timeline, cols: int) -> list[Text]:
     b = rel.bindings
     mean = b.latency_sum / b.acked if b.acked else None
     out = [Text(f"Binding updates: sent {b.sent}, acked {b.acked}, rejected {b.rejected}; "
-                f"BNDUPD→BNDACK lag mean {fmt.seconds(mean)}, max {b.latency_max:.3f} s", "bold")]
+                f"{lag_words(mean, b.latency_max)}", "bold")]
     acks = [m for m in tl.messages if m.type_name == "BNDACK" and m.lag is not None]
     lag = _buckets(((m.ts, m.lag) for m in acks), first, length, cols)
     out.append(_spark("  lag", lag, cols, "s"))

@@ -17,8 +17,7 @@ from dhcpanalyze.iscfiles import leasecheck
 from dhcpanalyze.iscfiles.findings import finding
 from dhcpanalyze.iscfiles.leases import LeaseFile, read_leases
 from dhcpanalyze.iscfiles.views import lease_events
-
-SCHEMA = "dhcpanalyze.leases/1"
+from dhcpanalyze.reports.iscfiles import LEASES_SCHEMA as SCHEMA
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -109,9 +109,13 @@ def check_relationship(rel: dict, servers: dict[str, Config]) -> Iterator[dict]:
 
 
 def _listening_ports(rel: dict, mine: dict) -> Iterator[dict]:
-    """The server end of each failover connection listens on that server's `port`."""
+    """The server end of each failover connection listens on that server's `port`. A session
+    picked up without its SYN (after a FIN, or from mid-stream) has no known client and so no
+    known server end: the initiator's ephemeral port is not a `port` statement."""
     seen: set[tuple[str, int]] = set()
     for session in rel.get("sessions") or []:
+        if not session.get("client"):
+            continue
         for endpoint in session.get("endpoints") or []:
             ip, _, port = str(endpoint).rpartition(":")
             if ip != session.get("client") and ip in mine and port.isdigit():

@@ -37,6 +37,8 @@ STATE_COLUMNS = [Column("FILE"), Column("LINE", ">"), Column("RELATIONSHIP"), Co
                  Column("SINCE"), Column("PARTNER STATE"), Column("PARTNER SINCE"),
                  Column("MCLT", ">")]
 
+LEASES_SCHEMA = "dhcpanalyze.leases/1"
+
 
 def lines(args: argparse.Namespace, schema: str, events: Iterable[Event],
           out: TextIO) -> Iterator[str]:
@@ -49,7 +51,8 @@ def lines(args: argparse.Namespace, schema: str, events: Iterable[Event],
         return _json(schema, events)
     options = TextOptions(width=terminal_width(out),
                           palette=Palette(wants_color(out, args.no_color)))
-    return _text(events, options)
+    return _text(events, options, leases_of=None if schema != LEASES_SCHEMA
+                 else bool(getattr(args, "all", False)))
 
 
 def _json(schema: str, events: Iterable[Event]) -> Iterator[str]:
@@ -75,7 +78,10 @@ def _plural(kind: str) -> str:
     return {"state": "failover_states"}.get(kind, kind + "s")
 
 
-def _text(events: Iterable[Event], options: TextOptions) -> Iterator[str]:
+def _text(events: Iterable[Event], options: TextOptions,
+          leases_of: bool | None = None) -> Iterator[str]:
+    """`leases_of`: None for `config`; for `leases`, whether --all was given (an empty table is
+    said so: a file of free addresses only lists nothing without --all)."""
     findings = FindingGroups()
     parts: dict[str, list[dict]] = {PEER: [], POOL: [], LEASE: [], STATE: []}
     try:
@@ -93,6 +99,10 @@ def _text(events: Iterable[Event], options: TextOptions) -> Iterator[str]:
             yield from _table(f"Leases ({len(parts[LEASE])}, last block per address, times UTC)",
                               LEASE_COLUMNS, [lease_cells(_shown(x)) for x in parts[LEASE]],
                               options)
+        elif leases_of is not None:
+            yield options.palette.heading("Leases: none" + ("" if leases_of else
+                                          " with a client (--all: also free and backup addresses)"))
+            yield ""
         if parts[STATE]:
             yield from _table(f"Failover state history ({len(parts[STATE])}, times UTC)",
                               STATE_COLUMNS, [_state_cells(s) for s in parts[STATE]], options)

@@ -91,7 +91,8 @@ def capture_section(capture: dict, options: TextOptions) -> Iterator[str]:
     else:
         yield "  time      - (no DHCP or failover traffic)"
     if options.filters:
-        shown = ", ".join(f"{k} {_filter_value(k, v)}" for k, v in options.filters.items())
+        shown = ", ".join(f"{k.replace('_', '-')} {_filter_value(k, v)}"      # as the option
+                          for k, v in options.filters.items())
         yield f"  filters   {shown}"
 
 

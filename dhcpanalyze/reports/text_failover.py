@@ -42,8 +42,11 @@ def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterat
     yield from _states(rel.get("states") or [], options, multi_day)
     updates = rel.get("binding_updates")
     if isinstance(updates, dict) and updates:
-        counts = ", ".join(f"{fmt.safe(k)} {_number(v)}" for k, v in updates.items())
-        yield f"  Binding updates: {counts}"
+        counts = ", ".join(f"{fmt.safe(k)} {_number(updates[k])}"
+                           for k in ("sent", "acked", "rejected", "unacked") if k in updates)
+        lag = ("; " + lag_words(updates.get("latency_mean_s"), updates.get("latency_max_s"))
+               if "latency_mean_s" in updates else "")
+        yield f"  Binding updates: {counts}{lag}"
 
 
 def _settings_line(rel: dict) -> str:
@@ -62,6 +65,13 @@ def skew_words(skew: object) -> str:
         return f"{abs(skew):.1f} s (clocks agree)"
     ahead, behind = ("primary", "secondary") if skew > 0 else ("secondary", "primary")
     return f"{ahead} {abs(skew):.1f} s ahead of {behind}"
+
+
+def lag_words(mean: object, peak: object) -> str:
+    """BNDUPD→BNDACK latency as the TUI's Failover view and the text report both say it."""
+    if not isinstance(mean, (int, float)):
+        return "BNDUPD→BNDACK lag - (no BNDACK)"
+    return f"BNDUPD→BNDACK lag mean {fmt.seconds(mean)}, max {_number(float(peak or 0))} s"
 
 
 def _number(value: object) -> str:

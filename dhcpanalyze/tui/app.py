@@ -97,8 +97,8 @@ class BrowseApp(App):
         text.append(" " + escape_text(", ".join(os.path.basename(p) for p in s.sources)) + " ", "bold reverse")
         shown = s.row_count()
         total = len(s.rows_)
-        text.append(f"  {total:,} packets" + (f" ({shown:,} shown)" if s.view is not None else ""))
-        text.append(f" · {c.transactions:,} transactions · {c.findings:,} findings")
+        text.append(f"  {_count(total, 'packet')}" + (f" ({shown:,} shown)" if s.view is not None else ""))
+        text.append(f" · {_count(c.transactions, 'transaction')} · {_count(c.findings, 'finding')}")
         if self.filtering is not None:
             text.append(f" · filtering {escape_text(self.filtering)}…", "bold yellow")
         elif filter_text:
@@ -106,7 +106,7 @@ class BrowseApp(App):
         if self.error:
             text.append(f" · {escape_text(self.error)}", "bold red")
         elif c.done:
-            text.append(f" · {c.frames_read:,} frames read", "dim")
+            text.append(f" · {_count(c.frames_read, 'frame')} read", "dim")
             if self.capture is not None:
                 text.append(f" · {self._drops()}", "dim")
         elif self.capture is not None:
@@ -200,3 +200,8 @@ class BrowseApp(App):
     def on_written(self, message: Written) -> None:
         self.notify(escape_text(message.text), severity="information" if message.ok else "error",
                     markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 transaction', '1,234 packets'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -79,6 +79,13 @@ def test_report_json_names_the_display_filter(capsys):
     assert code == 0 and json.loads(out)["filters"] == {"display_filter": "dhcp"}
 
 
+def test_report_text_names_the_display_filter_by_its_option(capsys):
+    code, out, _ = run_cli(capsys, "report", "--no-color", "-Y", "dhcp.option.dhcp == NAK",
+                           "--client", "02:da:01:00:00:01", SEED)
+    assert code == 0
+    assert "  filters   client 02:da:01:00:00:01, display-filter dhcp.option.dhcp == NAK" in out
+
+
 def test_packets_notes_that_report_namespaces_are_absent(capsys):
     code, out, err = run_cli(capsys, "packets", "-Y", "dhcp and !txn.outcome", SEED)
     assert code == 0 and len(out.splitlines()) == 16

@@ -15,7 +15,7 @@ from dhcpanalyze.cli import main
 from dhcpanalyze.commands import report_files
 from tests.conftest import SAMPLES
 
-SCENARIOS = ("seed", "relay", "many", "interrupt", "skew")
+SCENARIOS = ("seed", "relay", "many", "interrupt", "skew", "gone", "renew", "resync", "silent")
 PRIMARY, SECONDARY = "192.168.100.2", "192.168.100.3"
 
 
@@ -204,6 +204,18 @@ def test_leases_command_text_json_and_state_history(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema"] == "dhcpanalyze.leases/1"
     assert len(doc["leases"]) == 77 and len(doc["failover_states"]) == 9 and doc["findings"] == []
+
+
+def test_leases_command_says_when_a_file_has_no_leases(capsys, tmp_path):
+    free = tmp_path / "dhcpd.leases"
+    free.write_text("lease 10.0.0.1 {\n  binding state free;\n}\n")
+    assert main(["leases", str(free)]) == 0
+    out = capsys.readouterr().out
+    assert "Leases: none with a client (--all: also free and backup addresses)" in out
+    assert main(["leases", "--all", str(free)]) == 0
+    assert "Leases (1, last block per address" in capsys.readouterr().out
+    assert main(["leases", str(SAMPLES / "gone" / "dhcpd-primary.conf")]) == 0
+    assert "Leases: none" in capsys.readouterr().out   # a dhcpd.conf given by mistake
 
 
 def test_leases_command_on_a_broken_file(capsys, tmp_path):

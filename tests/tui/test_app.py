@@ -178,6 +178,11 @@ def test_help_lists_the_keys():
     assert "t transaction ladder, c client's transactions, s failover relationship" in text
 
 
+def test_help_says_the_filter_bar_takes_display_filters():
+    text = text_after(make_app(SAMPLES / "seed.pcap"), "question_mark")
+    assert "display filter" in text and "dhcp.option.dhcp == NAK" in text
+
+
 def test_transactions_search_and_tab_clicks():
     app = make_app(SAMPLES / "relay.pcap")
 
@@ -240,3 +245,25 @@ def test_a_source_of_records_and_idle_ticks_drives_the_app():
     assert "eth0" in text and "40 packets · 5 transactions" in text
     assert "ICMP from 192.168.100.2: type 3 code 3 (port unreachable)" in text       # details, kept
     assert "0000  02 da 01 00 00 01 02 da 00 00 00 02" in text                        # and hex
+
+
+def test_packets_decode_tree_is_visible_on_an_80_column_terminal():
+    text = text_after(make_app(SAMPLES / "seed.pcap"), *"jjjjj", size=(80, 24))
+    assert "ISC DHCP Failover, CONNECTACK" in text                 # the -V tree of row 6
+    assert "0000  02 da 00 00 00 02" in text                        # and the start of the hex
+
+
+def test_failover_view_and_report_say_the_binding_update_lag_alike(capsys):
+    from dhcpanalyze.cli import main
+    for name, lag in (("interrupt", "BNDUPD→BNDACK lag mean 2.0 s, max 2.012 s"),
+                      ("skew", "BNDUPD→BNDACK lag - (no BNDACK)")):
+        tui = text_after(make_app(SAMPLES / f"{name}.pcap"), "3")
+        assert main(["report", "--no-color", str(SAMPLES / f"{name}.pcap")]) == 0
+        report = capsys.readouterr().out
+        assert lag in tui and lag in report, name
+        assert "latency_max_s" not in report
+
+
+def test_status_line_counts_one_in_the_singular():
+    text = text_after(make_app(SAMPLES / "skew.pcap"), "2")
+    assert "· 1 transaction · 5 findings" in text and "1 transactions" not in text

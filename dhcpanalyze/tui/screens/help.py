@@ -13,7 +13,8 @@ Open         Enter: ladder (Transactions), packet (ladder row, finding), transac
 Follow       t transaction ladder, c client's transactions, s failover relationship (from a packet)
              c on a transaction: the ladder of every exchange of that client
 Back         Backspace or Esc (q closes a view);  ctrl+q quits
-Filter       / then a client MAC, an IPv4 address or an xid (red: not valid); Enter applies, empty clears
+Filter       / then a display filter (dhcp.option.dhcp == NAK, dhcpfo.type == BNDUPD && ip.src == 10.0.0.2)
+             or a client MAC, an IPv4 address or an xid (red: not valid); Enter applies, empty clears
 Write        w or :w FILE — the packets shown (filtered) as a pcap file
 """
 
