@@ -92,9 +92,14 @@ def hex_text(raw: bytes) -> Text:
 
 # -- transactions ------------------------------------------------------------------------------------
 
-TXN_WIDTHS = (12, 11, 10, 17, 14, 26, 15, 15, 15, 15, 5, 12)
-TXN_HEADER = ("TIME", "KIND", "XID", "CLIENT", "HOSTNAME", "MESSAGES", "OFFERED-BY", "SERVER",
-              "EXPECTED", "ADDRESS", "LEASE", "OUTCOME")
+# What went wrong first: outcome, client, address and who served fit 140 columns; the rest follows.
+# Each column: (header, width, index in `report`'s transaction cells after the time).
+TXN_COLUMNS = (("KIND", 11, 0), ("OUTCOME", 12, 12), ("CLIENT", 17, 2), ("ADDRESS", 15, 8),
+               ("SERVER", 15, 6), ("EXPECTED", 15, 7), ("OFFERED-BY", 15, 5), ("HOSTNAME", 14, 3),
+               ("LEASE", 5, 9), ("XID", 10, 1), ("MESSAGES", 26, 4))
+TXN_WIDTHS = (12,) + tuple(width for _, width, _ in TXN_COLUMNS)
+TXN_HEADER = ("TIME",) + tuple(name for name, _, _ in TXN_COLUMNS)
+_OUTCOME_COLUMN = TXN_HEADER.index("OUTCOME")
 
 
 def transaction_header() -> Text:
@@ -102,12 +107,10 @@ def transaction_header() -> Text:
 
 
 def transaction_row(txn: Transaction) -> Text:
-    """A row as `report` prints it (the relay and delay columns left to the ladder)."""
+    """A row of `report`'s cells, outcome first (the relay and delay columns left to the ladder)."""
     time, *cells = transaction_cells(txn.to_dict())
-    cells = cells[:10] + [cells[12]]            # up to LEASE, then OUTCOME
-    outcome = txn.outcome
-    return _cells(TXN_WIDTHS, [fmt.clock(time)] + cells,
-                  {len(TXN_WIDTHS) - 1: OUTCOME_STYLES.get(outcome, "")})
+    return _cells(TXN_WIDTHS, [fmt.clock(time)] + [cells[i] for _, _, i in TXN_COLUMNS],
+                  {_OUTCOME_COLUMN: OUTCOME_STYLES.get(txn.outcome, "")})
 
 
 # -- leases ------------------------------------------------------------------------------------------
