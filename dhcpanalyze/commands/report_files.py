@@ -51,11 +51,13 @@ def watch(check: CrossCheck | None, events: Iterable[Event]) -> Iterator[Event]:
 def unreadable(paths: list[str]) -> str | None:
     """Why the first of `paths` cannot be opened, or None."""
     for path in paths:
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as exc:
-            return f"{path}: {exc.strerror or exc}"
         if os.path.isdir(path):
             return f"{path}: is a directory"
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+        except OSError as exc:
+            return f"{path}: {exc.strerror or exc}"
+        if b"\x00" in head:            # dhcpd's files are text; a capture given by mistake is not
+            return f"{path}: a binary file, not dhcpd's text (a capture goes to `dhcpanalyze report`)"
     return None

@@ -81,6 +81,10 @@ def _lines(f, path: str, source: Source) -> Iterator[str]:
         size = 0
         try:
             for raw in f:
+                if b"\x00" in raw:     # ISC's files are text: a capture or other binary given by mistake
+                    source.problem(Where(path, 0, 0), f"cannot read {path}: a binary file, not "
+                                   "dhcpd's text (captures go to `dhcpanalyze report`)")
+                    return
                 size += len(raw)
                 if size > MAX_FILE_BYTES:
                     source.problem(Where(path, 0, 0), f"file larger than {MAX_FILE_BYTES} "

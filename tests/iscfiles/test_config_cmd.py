@@ -115,6 +115,17 @@ def test_fail_on_and_exit_codes(capsys, tmp_path):
     assert run(capsys, PRIMARY, SECONDARY, PRIMARY)[0] == 2
 
 
+def test_a_capture_given_for_a_config_is_one_line_and_exit_3(capsys):
+    """A pcap named where a dhcpd.conf or dhcpd.leases belongs (an easy slip at the prompt) is said
+    in one line, not read as ISC syntax into dozens of syntax errors with exit 0."""
+    for argv in (["config", str(SAMPLES / "seed.pcap")], ["leases", str(SAMPLES / "seed.pcap")],
+                 ["report", str(SAMPLES / "seed.pcap"), "--config", str(SAMPLES / "seed.pcap")]):
+        code = main(argv)
+        out, err = capsys.readouterr()
+        assert code == 3 and out == "", argv
+        assert err.count("\n") == 1 and "binary file" in err and "seed.pcap" in err, argv
+
+
 def test_text_shows_file_line_fix_and_isc_log(capsys, tmp_path):
     primary = edited(tmp_path, PRIMARY, "p.conf", ("  split 128;\n", ""))
     code, out, _ = run(capsys, primary)
@@ -146,9 +157,12 @@ def test_a_broken_file_gives_positions_and_the_rest_is_still_checked(capsys, tmp
 
 def test_binary_garbage_is_findings_not_a_traceback(capsys, tmp_path):
     path = tmp_path / "garbage.conf"
-    path.write_bytes(bytes(range(256)) * 4 + b'"\x1b[31m')
+    path.write_bytes(bytes(range(1, 256)) * 4 + b'"\x1b[31m')      # no NUL: read as text
     code, out, err = run(capsys, path)
     assert code == 0 and "\x1b[31m" not in out and "config.syntax" in out
+    path.write_bytes(bytes(range(256)) * 4 + b'"\x1b[31m')         # NUL: not dhcpd's text at all
+    code, out, err = run(capsys, path)
+    assert code == 3 and out == "" and "binary file" in err and "\x1b" not in err
 
 
 def test_every_file_finding_code_is_documented():
