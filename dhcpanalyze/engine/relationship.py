@@ -133,16 +133,23 @@ class Relationship:
             ts = self.link[-1][0]          # records out of order (several files): keep sorted
         if len(self.link) < limit:
             self.link.append((ts, up))
+        else:                               # history full: the latest entry still tells "now"
+            self.link[-1] = (ts, up)
 
     def note_state(self, entry: dict, limit: int) -> None:
-        if len(self.states) >= limit:
-            return
-        self.states.append(entry)
+        """The reported history keeps the first `limit` entries; the per-peer lookup keeps
+        following the latest state (its last slot is overwritten once full), so load balancing
+        and the health verdict never judge by a stale state on a long capture."""
+        if len(self.states) < limit:
+            self.states.append(entry)
         times = self.state_times.setdefault(entry["server"], [])
         names = self.state_names.setdefault(entry["server"], [])
         ts = max(entry["ts"], times[-1]) if times else entry["ts"]
-        times.append(ts)
-        names.append(entry["state"])
+        if len(times) < limit:
+            times.append(ts)
+            names.append(entry["state"])
+        else:
+            times[-1], names[-1] = ts, entry["state"]
 
     def set_receive_timer(self, ip: str, seconds: int | None) -> None:
         """What `ip` advertised as its receive-timer (max-response-delay)."""
