@@ -1,4 +1,4 @@
-"""A live capture as a browsing source: its records, its idle ticks as `Idle`, then `End`.
+"""A live capture as a browsing source: its records, its idle ticks, then `End`.
 
     capture = open_live(LiveOptions("br0"))                 # dhcpanalyze.sources.live
     session = Session([capture.name])
@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dhcpanalyze.decode import Decoder
-from dhcpanalyze.sources.live import IdleTick, LiveCapture, live_records
+from dhcpanalyze.sources.live import LiveCapture, live_records
 
-from .loader import End, Idle, Item, Rereadable
+from .loader import End, Item, Rereadable
 from .session import Session
 
 
 def live_source(session: Session, capture: LiveCapture) -> Iterator[Item]:
     decoder = Decoder(session.decode)
     yield Rereadable(False)
-    for item in live_records(decoder, capture):
-        yield Idle(item.ts) if type(item) is IdleTick else item
+    yield from live_records(decoder, capture)        # records and IdleTicks, as the loader takes them
     yield End(decoder.frames_read)

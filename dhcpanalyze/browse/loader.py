@@ -1,6 +1,6 @@
 """Loading a session in batches, from any source of records and idle ticks.
 
-A source is an iterable of `Record`s, `Idle(now)` ticks (a live capture with nothing to read:
+A source is an iterable of `Record`s, `IdleTick(ts)` ticks (a live capture with nothing to read:
 the engine may close what timed out), `Rereadable(bool)` marks (file sources: the records that
 follow can be decoded again from the file) and one final `End(frames_read)`. `file_source` reads
 capture files and notes where their frames are, so details can be decoded again on demand; a
@@ -15,19 +15,13 @@ from dataclasses import dataclass
 
 from dhcpanalyze.decode import Decoder
 from dhcpanalyze.model import Record
+from dhcpanalyze.sources.live import IdleTick
 
 from .session import Counts, Session
 
 BATCH_S = 0.1              # the caller redraws after each batch: at most ~10 redraws a second
 FIRST_BATCH = 512          # records before the first redraw (the first screen comes early)
 CHECK_EVERY = 256          # records between looks at the clock
-
-
-@dataclass(frozen=True, slots=True)
-class Idle:
-    """Nothing to read now; `now` is the capture clock's estimate of the present."""
-
-    now: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +39,7 @@ class Rereadable:
     value: bool
 
 
-Item = Record | Idle | End | Rereadable
+Item = Record | IdleTick | End | Rereadable
 
 
 def file_source(session: Session, paths: list[str]) -> Iterator[Item]:
@@ -74,7 +68,7 @@ def load(session: Session, items: Iterable[Item], batch_s: float = BATCH_S) -> I
     rereadable = False
     limit, deadline = FIRST_BATCH, time.monotonic() + batch_s
     for item in items:
-        if isinstance(item, (Idle, End, Rereadable)):
+        if isinstance(item, (IdleTick, End, Rereadable)):
             session.feed(batch, rereadable)
             batch = []
             if isinstance(item, Rereadable):
@@ -83,7 +77,7 @@ def load(session: Session, items: Iterable[Item], batch_s: float = BATCH_S) -> I
             if isinstance(item, End):
                 session.finish(item.frames_read)
                 break
-            session.tick(item.now)
+            session.tick(item.ts)
             yield session.counts
             continue
         batch.append(item)

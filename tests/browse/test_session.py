@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from dhcpanalyze.browse.loader import End, Idle, load
+from dhcpanalyze.browse.loader import End, load
+from dhcpanalyze.sources.live import IdleTick
 from dhcpanalyze.browse.search import BadFilter
 from dhcpanalyze.browse.session import Session
 from dhcpanalyze.decode import iter_records
@@ -100,7 +101,7 @@ def test_idle_ticks_reach_the_engine_and_the_end_finishes():
 
     def live():
         yield from records
-        yield Idle(records[-1].ts + 600)
+        yield IdleTick(records[-1].ts + 600)
         seen.append((session.counts.transactions, session.counts.done))
         yield End(14)
 

@@ -220,7 +220,8 @@ def test_enter_on_a_failover_event_jumps_to_its_packet():
 
 def test_a_source_of_records_and_idle_ticks_drives_the_app():
     """What a live capture will hand over (issue 12): decoded records, idle ticks, no file behind them."""
-    from dhcpanalyze.browse.loader import End, Idle
+    from dhcpanalyze.browse.loader import End
+    from dhcpanalyze.sources.live import IdleTick
     from dhcpanalyze.browse.session import Session
     from dhcpanalyze.decode import DecodeOptions
     from dhcpanalyze.tui.app import BrowseApp
@@ -229,7 +230,7 @@ def test_a_source_of_records_and_idle_ticks_drives_the_app():
 
     def live():
         yield from records[:20]
-        yield Idle(records[19].ts + 1)
+        yield IdleTick(records[19].ts + 1)
         yield from records[20:]
         yield End(51)
 
