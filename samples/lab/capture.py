@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from daemons import Daemons, log_size, wait_for_log
+from daemons import Daemons, end_process, log_size, wait_for_log
 
 PCAP_HEADER = 24
 RECORD_HEADER = struct.Struct("<IIII")     # tcpdump writes host order; the lab host is little-endian
@@ -90,14 +90,7 @@ def start_monitor(command: list[str], hub_ns: str, bridge: str, out: Path) -> su
 
 def stop_monitor(proc: subprocess.Popen, timeout: float = 60) -> int:
     """SIGINT, as a user's Ctrl-C: the analyzer finishes its report; SIGKILL if it hangs."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
+    return end_process(proc, signal.SIGINT, timeout)
 
 
 def parse_monitor(text: str) -> list[str]:

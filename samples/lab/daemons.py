@@ -14,6 +14,18 @@ class LabError(RuntimeError):
     """A step of the scenario did not happen (with the log lines that show why)."""
 
 
+def end_process(proc: subprocess.Popen, sig: int, timeout: float) -> int:
+    """Send `sig` to a running process, SIGKILL it if it lingers past `timeout`; its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 class Daemons:
     """Every process this run started, by name. Each is ended by its own pid, never by name."""
 
@@ -48,13 +60,7 @@ class Daemons:
             return None
         if proc.poll() is None:
             self.signal(name, signal.SIGCONT)
-            proc.terminate()
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        return proc.returncode
+        return end_process(proc, signal.SIGTERM, timeout)
 
     def wait_exit(self, name: str, timeout: float) -> int:
         """Wait for a process that ends by itself (dhclient -r, a stopped dhclient)."""
