@@ -53,9 +53,6 @@ class Check:
 
 def all_checks() -> list[Check]:
     """A fresh instance of every check, in the order their findings should appear."""
-    from . import (clock_skew, connect, link, loadbalance, malformed, mclt, outcomes, offers,
-                   replication, secs, silent, states, takeover, unknown_server, unreachable,
-                   updates)
     modules = (malformed, clock_skew, connect, link, states, updates, replication, mclt,
                unreachable, outcomes, offers, loadbalance, silent, secs, takeover, unknown_server)
     return [module.CHECK() for module in modules]
@@ -95,3 +92,10 @@ def wants_failover(check: Check, kind: str) -> bool:
 def via(txn) -> str:
     """How dhcpd names where a message came from in its log: the relay, else an interface."""
     return txn.relay if txn and txn.relay else "<interface>"
+
+
+# The check modules import Check from here, so they are imported last, but at import time (not
+# when an engine is first built): a live capture gives up root after opening its socket, and a
+# module first imported after that may no longer be readable by the user it became.
+from . import (clock_skew, connect, link, loadbalance, malformed, mclt, offers, outcomes,  # noqa: E402
+               replication, secs, silent, states, takeover, unknown_server, unreachable, updates)
