@@ -150,6 +150,7 @@ class ConnectionLife:
         for sess in list(self._sessions.values()):
             events += self._end(sess, now, "capture-end")
         self._sessions.clear()
+        self._flow = None
         for rel in self.relationships:
             rel.end_ts = now
         return events

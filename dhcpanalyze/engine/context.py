@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .failover import FailoverTracker
+from .findings import FindingGate
 from .leases import LeaseTable
 from .relationship import Relationship
 from .servers import ServerTable
@@ -19,6 +20,13 @@ class Context:
     aliases: dict[str, str] = field(default_factory=dict)
     """DHCP server identifier -> the failover address of the same server, learned when an ACK
     from the one is followed by the BNDUPD for that address from the other (multi-homed)."""
+    gate: FindingGate | None = None
+    """The engine's repeat gate: a check may ask it whether a finding would only be counted
+    (FindingGate.repeat) before making it."""
+
+    def repeat(self, code: str, severity: str, gate: tuple, ts: float, frames: list[int]) -> bool:
+        """True when this finding would be a counted repeat (see FindingGate.repeat)."""
+        return self.gate is not None and self.gate.repeat(code, severity, gate, ts, frames)
 
     def rel_for(self, server_ip: str | None) -> Relationship | None:
         if not server_ip or not self.failover.relationships:

@@ -47,8 +47,8 @@ class Engine:
         # the handler per record class (one dict lookup instead of isinstance tests)
         self._handlers = {DhcpRecord: self._dhcp, FailoverRecord: self._failover,
                           TcpEvent: self._tcp, CaptureIssue: self._issue}
-        self.gate = FindingGate(s.finding_repeat_window_s, s.max_finding_keys,
-                                s.max_frames_listed)
+        self.gate = self.ctx.gate = FindingGate(s.finding_repeat_window_s, s.max_finding_keys,
+                                                s.max_frames_listed)
         self.capture = CaptureStats()
         self.counts = Counts()
         self._next_sweep = float("-inf")

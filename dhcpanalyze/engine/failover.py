@@ -12,6 +12,7 @@ from collections import deque
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
 from dissectors.addr import ip_text
+from dissectors.text import decode_text
 from dissectors.failover.tables import MESSAGE_TYPES
 
 from .connection import ConnectionLife, FoEvent, session_key
@@ -41,6 +42,8 @@ class FailoverTracker(ConnectionLife):
         # every stored BNDUPD in arrival order: (time, session, direction, xid, Pending), the
         # time never below the previous one (records of several files may come out of order)
         self._due: deque[tuple[float, Session, Direction, int, Pending]] = deque()
+        # (src, sport, dst, dport, session) of the last message (see message())
+        self._flow: tuple | None = None
 
     # --- lookups for the rest of the engine ---------------------------------------------------
 
@@ -77,14 +80,22 @@ class FailoverTracker(ConnectionLife):
             self.relationships.append(rel)
         return rel
 
-    def _session(self, rec, create_ok: bool = True, key: tuple | None = None) -> Session | None:
+    def _session(self, rec, create_ok: bool = True, key: tuple | None = None,
+                 events: list[FoEvent] | None = None) -> Session | None:
+        """The session of rec's connection, now the most recently active; a new one (evicting the
+        least recently active at max_sessions, its end added to `events`) if create_ok."""
         if key is None:
             key = session_key(rec.src, rec.sport, rec.dst, rec.dport)
-        sess = self._sessions.pop(key, None)
+        sessions = self._sessions
+        sess = sessions.pop(key, None)
         if sess is None and create_ok:
+            if len(sessions) >= self.s.max_sessions:
+                ended = self._end(sessions.pop(next(iter(sessions))), rec.ts, "evicted")
+                if events is not None:
+                    events += ended
             sess = Session(key=key, start_ts=rec.ts, start_frame=rec.frame)
         if sess is not None:
-            self._sessions[key] = sess          # most recently active last
+            sessions[key] = sess                # most recently active last
             if rec.ts > sess.last_ts:
                 sess.last_ts = rec.ts
             sess.last_frame = rec.frame
@@ -103,17 +114,25 @@ class FailoverTracker(ConnectionLife):
 
     def feed(self, rec: FailoverRecord | TcpEvent) -> list[FoEvent]:
         if isinstance(rec, TcpEvent):
+            self._flow = None
             return self._tcp(rec)
         return self.message(rec)
 
     def message(self, rec: FailoverRecord) -> list[FoEvent]:
         """One failover message (feed without the record-kind test, for the engine)."""
         events: list[FoEvent] = []
-        sessions = self._sessions
-        if len(sessions) >= self.s.max_sessions:
-            key = next(iter(sessions))
-            events += self._end(sessions.pop(key), rec.ts, "evicted")
-        sess = self._session(rec)
+        # the session of the previous message, when this one is of the same direction (most
+        # are: a frame carries several); _forget() drops it whenever a session may have ended
+        flow = self._flow
+        if flow is not None and flow[1] == rec.sport and flow[3] == rec.dport and flow[0] == rec.src \
+                and flow[2] == rec.dst:
+            sess = flow[4]
+            if rec.ts > sess.last_ts:
+                sess.last_ts = rec.ts
+            sess.last_frame = rec.frame
+        else:
+            sess = self._session(rec, events=events)
+            self._flow = (rec.src, rec.sport, rec.dst, rec.dport, sess)
         msg = rec.msg
         mtype, ts = msg.type, rec.ts
         opts = msg.by_name
@@ -124,10 +143,18 @@ class FailoverTracker(ConnectionLife):
             name = as_text(opts.get("relationship-name")) if mtype in (CONNECT, CONNECTACK) else None
             rel = sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
         d = sess.dirs.get(rec.src) or sess.direction(rec.src, ts)
-        d.heard(ts)
+        # Direction.heard and note_clock, inline
+        gap = ts - d.last_ts
+        if gap > d.max_gap:
+            d.max_gap = gap
+        if ts > d.last_ts:
+            d.last_ts = ts
+        d.messages += 1
         messages = rel.messages
         messages[msg.type_name] = messages.get(msg.type_name, 0) + 1
-        if d.note_clock(msg.time, ts):
+        offset = msg.time - ts
+        if d.offset is None or offset > d.offset:
+            d.offset = offset
             events += self._clock(sess, d, rec)
         if not sess.saw_connect and mtype not in (CONNECT, CONNECTACK, DISCONNECT):
             events += self._establish(sess, rec, mid_stream=True)
@@ -137,6 +164,10 @@ class FailoverTracker(ConnectionLife):
                 return handler(self, sess, d, rec, opts)
             events += handler(self, sess, d, rec, opts)
         return events
+
+    def _forget(self) -> None:
+        """Sessions may end or change order: the next message looks its own up."""
+        self._flow = None
 
     def _establish(self, sess: Session, rec, mid_stream: bool = False) -> list[FoEvent]:
         if sess.established:
@@ -280,16 +311,30 @@ class FailoverTracker(ConnectionLife):
             if head_dir.outstanding.get(head_xid) is head:
                 break
             due.popleft()
-        reason = opts.get("reject-reason")
+        get = opts.get
+        reason, ip, text = get("reject-reason"), get("assigned-ip-address"), get("message")
         reason = int.from_bytes(reason, "big") if reason else None      # as_uint
-        latency = round(rec.ts - pending.ts, 6) if pending else None
-        sess.rel.bindings.ack(latency or 0.0, reason is not None)
-        data = BindingAck(rec.src, rec.dst, rec.msg.xid,
-                          as_ip(opts.get("assigned-ip-address")) or (pending.ip if pending else None),
-                          reason, as_text(opts.get("message")),
-                          reject_text(reason, rec.msg.legacy) if reason is not None else None,
-                          latency, pending.status if pending else None)
-        frames = [pending.frame, rec.frame] if pending else [rec.frame]
+        ip = ip_text(ip) if ip is not None and len(ip) == 4 else None   # as_ip
+        stats = sess.rel.bindings                                       # BindingStats.ack, inline
+        stats.acked += 1
+        if pending is not None:
+            latency = round(rec.ts - pending.ts, 6)
+            if latency > stats.latency_max:
+                stats.latency_max = latency
+            stats.latency_sum += latency
+            frames = [pending.frame, rec.frame]
+            ip = ip or pending.ip
+        else:
+            latency, frames = None, [rec.frame]
+        if reason is not None:
+            stats.rejected += 1
+            data = BindingAck(rec.src, rec.dst, rec.msg.xid, ip, reason, as_text(text),
+                              reject_text(reason, rec.msg.legacy), latency,
+                              pending.status if pending else None)
+        else:
+            data = BindingAck(rec.src, rec.dst, rec.msg.xid, ip, None,
+                              decode_text(text) if text is not None else None,   # as_text
+                              None, latency, pending.status if pending else None)
         return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]
 
 _HANDLERS = {CONNECT: FailoverTracker._connect, CONNECTACK: FailoverTracker._connectack,

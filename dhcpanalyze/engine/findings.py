@@ -151,7 +151,7 @@ class FindingGate:
         key = (finding.code, finding.severity, finding.gate)
         seen = self._seen.get(key)
         if seen is not None and finding.ts <= seen[1]:
-            self._count(key, seen[0], finding)
+            self._count(key, seen[0], finding.ts, finding.frames)
             return []
         out = []
         if seen is not None:                # its window is over: summarise, start a new one
@@ -162,15 +162,31 @@ class FindingGate:
         out.append(finding)
         return out
 
-    def _count(self, key: tuple, first: Finding, finding: Finding) -> None:
+    def repeat(self, code: str, severity: str, gate: tuple, ts: float, frames: list[int]) -> bool:
+        """Would a finding of this code, severity and subject at `ts` be a repeat admit() only
+        counts? Then it is counted now, with its frames, and the caller need not make it (a
+        check that finds the same thing thousands of times, like the rejected updates of a
+        resync, pays for the first of each window only)."""
+        if self.window_s <= 0:
+            return False
+        key = (code, severity, gate)
+        seen = self._seen.get(key)
+        if seen is None or ts > seen[1]:
+            return False
+        self._count(key, seen[0], ts, frames)
+        return True
+
+    def _count(self, key: tuple, first: Finding, ts: float, frames: list[int]) -> None:
         rep = self._repeats.get(key)
         if rep is None:
             rep = self._repeats[key] = _Repeat(first)
         rep.count += 1
-        rep.last_ts = finding.ts
-        for frame in finding.frames:
-            if len(rep.frames) < self.max_frames and frame not in rep.frames:
-                rep.frames.append(frame)
+        rep.last_ts = ts
+        kept = rep.frames
+        if len(kept) < self.max_frames:
+            for frame in frames:
+                if len(kept) < self.max_frames and frame not in kept:
+                    kept.append(frame)
 
     def _close(self, key: tuple) -> list[Finding]:
         """Forget `key`; the summary of its repeats if it had any."""

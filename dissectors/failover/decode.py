@@ -29,7 +29,77 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
     (FailoverStreams does this), since only those two messages carry the vendor class.
     """
     buf = bytes(buf)
-    return _decode_usual(buf, legacy) or _decode_general(buf, legacy)
+    return _decode_shaped(buf, legacy) or _decode_general(buf, legacy)
+
+
+class _Layout:
+    """One kind of message a capture repeats: its type and length, and its options' codes and
+    sizes in wire order. A message of that type and length is checked against the layout with one
+    `struct` call that reads every option header and data at once (codes and sizes compared as a
+    tuple): no per-option work in Python. Only layouts of messages the one-pass path took without
+    an issue are made, so a message matching one is the message that path would give."""
+
+    __slots__ = ("format", "heads", "codes", "names", "type_name", "legacy", "shared")
+
+    def __init__(self, msg: FailoverMessage) -> None:
+        options = msg.options
+        self.heads = tuple((opt[0] << 16) | len(opt[2]) for opt in options)   # code, size
+        self.format = struct.Struct("!" + "".join(f"I{len(opt[2])}s" for opt in options))
+        self.codes = tuple(opt[0] for opt in options)
+        self.names = tuple(opt[1] for opt in options)
+        self.type_name, self.legacy, self.shared = msg.type_name, msg.legacy, _SHARED[msg.legacy]
+
+    def options(self, data: tuple[bytes, ...]) -> list[Option]:
+        """The options of a message of this layout with this option data (as the one-pass path makes them)."""
+        shared = self.shared
+        return [shared[pair] for pair in zip(self.codes, data)]
+
+
+def _decode_shaped(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
+    """A message of a layout seen before, without a walk of its options; else the one-pass path
+    (which then teaches the layout), or None for the general path."""
+    if len(buf) < tables.HEADER_SIZE:
+        return None
+    length, mtype, poffset, time, xid = _HEADER.unpack_from(buf, 0)
+    if length == len(buf) and poffset == tables.HEADER_SIZE and (legacy is not None or mtype not in _ERA_SIGNALS):
+        for layout in _LAYOUTS.get((length, mtype, legacy is True), ()):
+            fields = layout.format.unpack_from(buf, tables.HEADER_SIZE)
+            if fields[0::2] == layout.heads:
+                data = fields[1::2]
+                return FailoverMessage(length, mtype, layout.type_name, poffset, time, xid, b"", None, [],
+                                       layout.legacy, dict(zip(layout.names, data)), layout, data)
+    msg = _decode_usual(buf, legacy)
+    if msg is not None and not msg.issues and (legacy is not None or mtype not in _ERA_SIGNALS):
+        _learn(msg)
+    return msg
+
+
+def _learn(msg: FailoverMessage) -> None:
+    """Keep the message's layout once a second message of its type and length has it (a layout
+    seen once costs a `struct` format to make: a stream of ever-new layouts makes none). Bounded:
+    at most _LAYOUTS_PER_KEY layouts per type and length, both tables emptied when full."""
+    if any(opt[3] is not LATER for opt in msg.options):     # a value decoded now: the general rule
+        return
+    key = (msg.length, msg.type, msg.legacy)
+    heads = tuple((opt[0] << 16) | len(opt[2]) for opt in msg.options)
+    if _SEEN_ONCE.pop((key, heads), None) is None:
+        if len(_SEEN_ONCE) >= _MAX_LAYOUTS:
+            _SEEN_ONCE.clear()
+        _SEEN_ONCE[key, heads] = True
+        return
+    layouts = _LAYOUTS.get(key)
+    if layouts is None:
+        if len(_LAYOUTS) >= _MAX_LAYOUTS:
+            _LAYOUTS.clear()
+        layouts = _LAYOUTS[key] = []
+    if len(layouts) < _LAYOUTS_PER_KEY:
+        layouts.append(_Layout(msg))
+
+
+# (length, type, legacy) -> layouts of messages of that type and length; (key, heads) seen once
+_LAYOUTS: dict[tuple[int, int, bool], list[_Layout]] = {}
+_SEEN_ONCE: dict[tuple, bool] = {}
+_MAX_LAYOUTS, _LAYOUTS_PER_KEY = 2048, 4
 
 
 def _decode_usual(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
@@ -279,8 +349,10 @@ def _note_duplicates(msg: FailoverMessage) -> None:
         seen.add(opt.code)
 
 
-# for the stream cutter's hot loop (framing.py), which has bytes already: decode_failover's two paths
-decode_usual, decode_general = _decode_usual, _decode_general
+# for the stream cutter's hot loop (framing.py), which has bytes already: decode_failover's two paths,
+# and what it needs to take a message of a known layout in place
+decode_shaped, decode_general = _decode_shaped, _decode_general
+HEADER, LAYOUTS, ERA_SIGNALS = _HEADER, _LAYOUTS, _ERA_SIGNALS
 
 
 def is_plausible_header(buf: bytes, pos: int = 0) -> bool:

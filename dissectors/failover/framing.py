@@ -13,10 +13,11 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from dissectors.failover.decode import decode_failover, decode_general, decode_usual, is_plausible_header
+from dissectors.failover.decode import ERA_SIGNALS, HEADER, LAYOUTS, decode_failover, decode_general, decode_shaped, \
+    is_plausible_header
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.reassembly import Data
-from dissectors.failover.tables import MAX_LENGTH, MIN_LENGTH
+from dissectors.failover.tables import HEADER_SIZE, MAX_LENGTH, MIN_LENGTH
 
 # First bytes a header can have: length high byte 0..8 (<= 2048), any low byte, type 1..12, poffset >= 12.
 _HEADER_START = re.compile(rb"[\x00-\x08].[\x01-\x0c][\x0c-\xff]", re.S)
@@ -97,15 +98,32 @@ class MessageCutter:
         stops at a partial message or an implausible length (left to the buffered path)."""
         items, pos, size, era = [], 0, len(data), self.era
         data = bytes(data)
-        while size - pos >= 2:
-            length = (data[pos] << 8) | data[pos + 1]
+        layouts_of = LAYOUTS.get
+        while size - pos >= HEADER_SIZE:
+            length, mtype, poffset, time, xid = HEADER.unpack_from(data, pos)
             if not MIN_LENGTH <= length <= MAX_LENGTH or size - pos < length:
                 break
-            # era.decode without its call layers: the one-pass path, else the general one
-            chunk, legacy = data[pos:pos + length], True if era.legacy else None
-            msg = decode_usual(chunk, legacy) or decode_general(chunk, legacy)
-            if msg.legacy:
-                era.legacy = True
+            # decode_shaped inline, reading the segment in place: a message of a known layout
+            # (the usual ones; never a CONNECT/CONNECTACK of unknown era, see decode_shaped)
+            legacy = True if era.legacy else None
+            if poffset == HEADER_SIZE and (legacy or mtype not in ERA_SIGNALS):
+                for layout in layouts_of((length, mtype, legacy is True), ()):
+                    fields = layout.format.unpack_from(data, pos + HEADER_SIZE)
+                    if fields[0::2] == layout.heads:
+                        values = fields[1::2]
+                        msg = FailoverMessage(length, mtype, layout.type_name, poffset, time, xid, b"",
+                                              None, [], layout.legacy, dict(zip(layout.names, values)),
+                                              layout, values)
+                        break
+                else:
+                    msg = None
+            else:
+                msg = None
+            if msg is None:     # era.decode without its call layers: the shaped path, else the general one
+                chunk = data[pos:pos + length]
+                msg = decode_shaped(chunk, legacy) or decode_general(chunk, legacy)
+                if msg.legacy:
+                    era.legacy = True
             items.append(StreamItem(frame, ts, "message", msg))
             pos += length
         return items, pos

@@ -14,32 +14,37 @@ from ..findings import make_finding
 from . import Check
 
 LESS_CRITICAL = 16      # draft-12 §12.21: dueling updates, the other side's is better
+REJECTED = "failover.update-rejected"
 
 
 class BindingUpdates(Check):
     failover_kinds = frozenset(("bndack", "unacked", "window"))
 
     def on_failover(self, ev, ctx) -> list:
-        if ev.kind == "bndack" and ev.data.reason is not None:
-            return [self._rejected(ev)]
+        if ev.kind == "bndack":
+            return self._rejected(ev, ctx) if ev.data.reason is not None else []
         if ev.kind == "unacked":
             return [self._unacked(ev)]
         if ev.kind == "window":
             return [self._window(ev)]
         return []
 
-    def _rejected(self, ev):
+    def _rejected(self, ev, ctx) -> list:
         d = ev.data
+        severity = "info" if d.reason == LESS_CRITICAL else "warning"
+        gate = (ev.rel.name, d.updater, d.reason)
+        # a resync rejects thousands alike: only the first of each window is made
+        if ctx.repeat(REJECTED, severity, gate, ev.ts, ev.frames):
+            return []
         name = ev.rel.name or "?"
         text = d.text or d.reason_text
         message = (f"{d.acker} rejected the binding update for {d.ip} from "
                    f"{d.updater}: reason {d.reason} '{text}'")
-        severity = "info" if d.reason == LESS_CRITICAL else "warning"
-        return make_finding("failover.update-rejected", ev.ts, ev.frames, message,
-                            severity=severity, ip=d.ip, server=d.updater,
-                            relationship=ev.rel.name,
-                            isc_log=f"bind update on {d.ip} from {name} rejected: {text}",
-                            gate=(ev.rel.name, d.updater, d.reason))
+        return [make_finding(REJECTED, ev.ts, ev.frames, message,
+                             severity=severity, ip=d.ip, server=d.updater,
+                             relationship=ev.rel.name,
+                             isc_log=f"bind update on {d.ip} from {name} rejected: {text}",
+                             gate=gate)]
 
     def _unacked(self, ev):
         d = ev.data
