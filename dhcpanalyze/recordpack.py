@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, IcmpQuote, Record, TcpEvent
 from dissectors.dhcp import DhcpMessage, dhcp_options
-from dissectors.failover import FailoverMessage, failover_options_by_name
+from dissectors.failover import FailoverMessage, failover_options_by_name, message_from_layout
 from dissectors.options import Option
 
-_DHCP, _FAILOVER, _TCP, _ISSUE = range(4)
+_DHCP, _FAILOVER, _TCP, _ISSUE, _FAILOVER_LAID = range(5)
 
 
 def pack(record: Record) -> tuple:
@@ -24,6 +24,11 @@ def pack(record: Record) -> tuple:
         return _pack_dhcp(record)
     if kind is FailoverRecord:
         msg = record.msg
+        laid = msg.layout_data()
+        if laid is not None:        # the usual message: its option codes and data, nothing made
+            return (_FAILOVER_LAID, record.frame, record.ts, record.src, record.sport, record.dst,
+                    record.dport, record.raw, msg.length, msg.type, msg.type_name, msg.time, msg.xid,
+                    msg.legacy, *laid)
         return (_FAILOVER, record.frame, record.ts, record.src, record.sport, record.dst, record.dport,
                 record.raw, msg.length, msg.type, msg.type_name, msg.poffset, msg.time, msg.xid,
                 msg.extra_header, _pack_options(msg.options), msg.issues, msg.legacy)
@@ -52,6 +57,9 @@ def _pack_options(options: list[Option]) -> list[tuple[int, bytes]]:
 def unpack(item: tuple) -> Record:
     """The record `pack` made `item` from."""
     kind = item[0]
+    if kind == _FAILOVER_LAID:
+        return FailoverRecord(item[1], item[2], item[3], item[4], item[5], item[6],
+                              message_from_layout(*item[8:]), item[7])
     if kind == _DHCP:
         return _unpack_dhcp(item)
     if kind == _FAILOVER:

@@ -315,7 +315,7 @@ class FailoverTracker(ConnectionLife):
         reason, ip, text = get("reject-reason"), get("assigned-ip-address"), get("message")
         reason = int.from_bytes(reason, "big") if reason else None      # as_uint
         ip = ip_text(ip) if ip is not None and len(ip) == 4 else None   # as_ip
-        stats = sess.rel.bindings                                       # BindingStats.ack, inline
+        stats = sess.rel.bindings
         stats.acked += 1
         if pending is not None:
             latency = round(rec.ts - pending.ts, 6)

@@ -184,8 +184,8 @@ class FindingGate:
         rep.last_ts = ts
         kept = rep.frames
         if len(kept) < self.max_frames:
-            for frame in frames:
-                if len(kept) < self.max_frames and frame not in kept:
+            for frame in frames:    # most come in capture order: later than every kept one
+                if len(kept) < self.max_frames and (not kept or frame > kept[-1] or frame not in kept):
                     kept.append(frame)
 
     def _close(self, key: tuple) -> list[Finding]:

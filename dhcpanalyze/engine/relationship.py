@@ -19,18 +19,14 @@ CLOSING_S = 1.0
 
 @dataclass(slots=True)
 class BindingStats:
+    """BNDUPD/BNDACK counts of a relationship; the tracker counts acks inline (its hot path)."""
+
     sent: int = 0
     acked: int = 0
     rejected: int = 0
     unacked: int = 0
     latency_max: float = 0.0
     latency_sum: float = 0.0
-
-    def ack(self, latency: float, rejected: bool) -> None:
-        self.acked += 1
-        self.rejected += rejected
-        self.latency_max = max(self.latency_max, latency)
-        self.latency_sum += latency
 
     def to_dict(self) -> dict:
         mean = self.latency_sum / self.acked if self.acked else None

@@ -33,26 +33,39 @@ def decode_failover(buf: bytes, legacy: bool | None = None) -> FailoverMessage:
 
 
 class _Layout:
-    """One kind of message a capture repeats: its type and length, and its options' codes and
-    sizes in wire order. A message of that type and length is checked against the layout with one
-    `struct` call that reads every option header and data at once (codes and sizes compared as a
-    tuple): no per-option work in Python. Only layouts of messages the one-pass path took without
-    an issue are made, so a message matching one is the message that path would give."""
+    """One kind of message a capture repeats: its options' codes and sizes in wire order (and the
+    type and length it was seen with). A message of that type and length is checked against the
+    layout with one `struct` call that reads every option header and data at once (codes and sizes
+    compared as a tuple): no per-option work in Python. Only layouts of messages the one-pass path
+    took without an issue are made, so a message matching one is the message that path would give.
+    Made from codes alone (sizes None), it only names options: for messages that crossed a pipe."""
 
     __slots__ = ("format", "heads", "codes", "names", "type_name", "legacy", "shared")
 
-    def __init__(self, msg: FailoverMessage) -> None:
-        options = msg.options
-        self.heads = tuple((opt[0] << 16) | len(opt[2]) for opt in options)   # code, size
-        self.format = struct.Struct("!" + "".join(f"I{len(opt[2])}s" for opt in options))
-        self.codes = tuple(opt[0] for opt in options)
-        self.names = tuple(opt[1] for opt in options)
-        self.type_name, self.legacy, self.shared = msg.type_name, msg.legacy, _SHARED[msg.legacy]
+    def __init__(self, codes: tuple[int, ...], sizes: tuple[int, ...] | None, legacy: bool,
+                 type_name: str | None = None) -> None:
+        table = _CODES[legacy]
+        self.codes = codes
+        # the names _option gives (every option of a layout has the size ISC requires)
+        self.names = tuple(table[code][0] if code in table else f"option-{code}" for code in codes)
+        self.type_name, self.legacy, self.shared = type_name, legacy, _SHARED[legacy]
+        if sizes is not None:
+            self.heads = tuple((code << 16) | size for code, size in zip(codes, sizes))
+            self.format = struct.Struct("!" + "".join(f"I{size}s" for size in sizes))
 
     def options(self, data: tuple[bytes, ...]) -> list[Option]:
         """The options of a message of this layout with this option data (as the one-pass path makes them)."""
         shared = self.shared
         return [shared[pair] for pair in zip(self.codes, data)]
+
+
+def message_from_layout(length: int, mtype: int, type_name: str, time: int, xid: int, legacy: bool,
+                        codes: tuple[int, ...], data: tuple[bytes, ...]) -> FailoverMessage:
+    """The message FailoverMessage.layout_data() gave (codes, data) of: for records that crossed a
+    pipe (dhcpanalyze.recordpack), made as the shaped path makes it."""
+    layout = _NAMED[legacy][codes]
+    return FailoverMessage(length, mtype, type_name, tables.HEADER_SIZE, time, xid, b"", None, [], legacy,
+                           dict(zip(layout.names, data)), layout, data)
 
 
 def _decode_shaped(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
@@ -93,7 +106,8 @@ def _learn(msg: FailoverMessage) -> None:
             _LAYOUTS.clear()
         layouts = _LAYOUTS[key] = []
     if len(layouts) < _LAYOUTS_PER_KEY:
-        layouts.append(_Layout(msg))
+        layouts.append(_Layout(tuple(opt[0] for opt in msg.options), tuple(len(opt[2]) for opt in msg.options),
+                               msg.legacy, msg.type_name))
 
 
 # (length, type, legacy) -> layouts of messages of that type and length; (key, heads) seen once
@@ -338,6 +352,9 @@ def _checked(tlv: bytes, era: Era) -> tuple[Option, str | None, str | None]:
 # per era: whole TLV bytes -> (Option, issue, name). Bounded like _SHARED (options of up to 64 data bytes kept).
 _CHECKED = {era.legacy: BoundedMemo(partial(_checked, era=era), 4096, lambda tlv: len(tlv) <= 68)
             for era in (MODERN, LEGACY)}
+# per era: option codes -> a _Layout that names them (message_from_layout)
+_NAMED = {legacy: BoundedMemo(partial(lambda codes, legacy: _Layout(codes, None, legacy), legacy=legacy), 1024)
+          for legacy in (False, True)}
 
 
 def _note_duplicates(msg: FailoverMessage) -> None:

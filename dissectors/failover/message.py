@@ -54,6 +54,13 @@ class FailoverMessage:
     def options(self, options: list[Option]) -> None:
         self._options, self._layout, self._data = options, None, ()
 
+    def layout_data(self) -> tuple[tuple[int, ...], tuple[bytes, ...]] | None:
+        """(option codes, option data) of a message whose options are not made yet (the decoder's
+        shaped path), for handing it to another process cheaply; None otherwise."""
+        if self._options is None:
+            return self._layout.codes, self._data
+        return None
+
     def get(self, name: str, default: object = None) -> object:
         """The decoded value of the first option with this draft-12 name (era-independent)."""
         for opt in self.options:
