@@ -126,23 +126,31 @@ class ConnectionLife:
         return []
 
     def _unacked(self, now: float) -> list[FoEvent]:
-        """BNDUPDs older than bndack_timeout_s and still unacked, oldest first. The queue holds
-        every stored BNDUPD in arrival order, so a call looks only at the updates that came due
-        (an acked one is skipped when it reaches the front): linear in the updates, however many
-        are outstanding."""
-        events = []
-        due, timeout = self._due, self.s.bndack_timeout_s
-        while due and now - due[0][0] > timeout:
-            sent, sess, d, xid, p = due.popleft()
-            # acked, replaced, or its session ended (counted there); a link already reported
-            # down keeps its updates outstanding until the session ends, as before
-            if d.outstanding.get(xid) is not p or sess.end_reason is not None \
-                    or sess.down_reported:
+        """BNDUPDs older than bndack_timeout_s and still unacked, oldest first. Each direction's
+        outstanding updates are in arrival order and acked ones leave at once, so a call looks
+        only at the directions with updates outstanding and, in each, at the updates that came
+        due and the first that did not: linear in the updates, however many are outstanding."""
+        events: list[FoEvent] = []
+        timeout, still = self.s.bndack_timeout_s, []
+        for sess, d in self._waiting:
+            waiting = d.outstanding
+            if sess.end_reason is not None or not waiting:
+                d.waiting = False        # acked, or its session ended (counted there)
                 continue
-            del d.outstanding[xid]
-            sess.rel.bindings.unacked += 1
-            events.append(FoEvent("unacked", sent + timeout, [p.frame], sess.rel,    # as link-down
-                                  Unacked(d.ip, sess.peer_of(d.ip), xid, p.ip, p.status, p.ts)))
+            still.append((sess, d))
+            if sess.down_reported:       # a link reported down keeps them until the session ends
+                continue
+            while waiting:
+                xid, p = next(iter(waiting.items()))
+                if now - p.ts <= timeout:
+                    break
+                del waiting[xid]
+                sess.rel.bindings.unacked += 1
+                events.append(FoEvent("unacked", p.ts + timeout, [p.frame], sess.rel,    # as link-down
+                                      Unacked(d.ip, sess.peer_of(d.ip), xid, p.ip, p.status, p.ts)))
+        self._waiting = still
+        if len(events) > 1:
+            events.sort(key=lambda ev: ev.ts)
         return events
 
     def finish(self, now: float) -> list[FoEvent]:

@@ -7,8 +7,6 @@ into findings; the tracker itself judges nothing.
 """
 from __future__ import annotations
 
-from collections import deque
-
 from dhcpanalyze.model import FailoverRecord, TcpEvent
 
 from dissectors.addr import ip_text
@@ -39,9 +37,9 @@ class FailoverTracker(ConnectionLife):
         self.relationships: list[Relationship] = []
         self._sessions: dict[tuple, Session] = {}
         self._by_ip: dict[str, Relationship] | None = None
-        # every stored BNDUPD in arrival order: (time, session, direction, xid, Pending), the
-        # time never below the previous one (records of several files may come out of order)
-        self._due: deque[tuple[float, Session, Direction, int, Pending]] = deque()
+        # the directions with BNDUPDs outstanding (Direction.waiting), each with its session:
+        # each direction's outstanding updates are in arrival order, so the oldest is its first
+        self._waiting: list[tuple[Session, Direction]] = []
         # (src, sport, dst, dport, session) of the last message (see message())
         self._flow: tuple | None = None
 
@@ -277,10 +275,12 @@ class FailoverTracker(ConnectionLife):
         ip = ip_text(raw) if raw is not None and len(raw) == 4 else None       # as_ip
         outstanding = d.outstanding
         if len(outstanding) < self.s.max_outstanding:
-            pending = outstanding[xid] = Pending(ts, rec.frame, ip, status)
-            due = self._due
-            # never below the previous entry's time
-            due.append((due[-1][0] if due and due[-1][0] > ts else ts, sess, d, xid, pending))
+            if xid in outstanding:      # sent again: it waits from now, behind the others
+                del outstanding[xid]
+            outstanding[xid] = Pending(ts, rec.frame, ip, status)
+            if not d.waiting:
+                d.waiting = True
+                self._waiting.append((sess, d))
         count = len(outstanding)
         if count > d.max_outstanding:
             d.max_outstanding = count
@@ -303,14 +303,6 @@ class FailoverTracker(ConnectionLife):
     def _bndack(self, sess, d, rec, opts) -> list[FoEvent]:
         updater = sess.dirs.get(rec.dst)
         pending = updater.outstanding.pop(rec.msg.xid, None) if updater else None
-        due = self._due
-        # acks come mostly in order: drop acked updates from the front of the queue now, so it
-        # holds about the outstanding ones, however fast the capture's clock moves
-        while due:
-            _, _, head_dir, head_xid, head = due[0]
-            if head_dir.outstanding.get(head_xid) is head:
-                break
-            due.popleft()
         get = opts.get
         reason, ip, text = get("reject-reason"), get("assigned-ip-address"), get("message")
         reason = int.from_bytes(reason, "big") if reason else None      # as_uint

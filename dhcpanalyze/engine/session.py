@@ -31,9 +31,10 @@ class Direction:
     contacts: int = 0
     max_gap: float = 0.0                 # longest silence between two of its messages
     offset: float | None = None          # max(header time - capture ts): its clock vs capture
-    outstanding: dict[int, Pending] = field(default_factory=dict)
+    outstanding: dict[int, Pending] = field(default_factory=dict)   # by xid, in arrival order
     max_outstanding: int = 0             # most BNDUPDs it had in flight at once
     window_reported: bool = False
+    waiting: bool = False                # in the tracker's list of directions with updates outstanding
 
     def heard(self, ts: float) -> None:
         gap = ts - self.last_ts

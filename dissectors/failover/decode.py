@@ -366,6 +366,12 @@ def _note_duplicates(msg: FailoverMessage) -> None:
         seen.add(opt.code)
 
 
+def decode_candidate(buf: bytes, legacy: bool | None) -> FailoverMessage:
+    """decode_failover for a header the stream cutter found while out of step: the same message,
+    but bytes that may be no message at all teach no layout (and pay for no layout lookup)."""
+    return _decode_usual(buf, legacy) or _decode_general(buf, legacy)
+
+
 # for the stream cutter's hot loop (framing.py), which has bytes already: decode_failover's two paths,
 # and what it needs to take a message of a known layout in place
 decode_shaped, decode_general = _decode_shaped, _decode_general

@@ -13,8 +13,8 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from dissectors.failover.decode import ERA_SIGNALS, HEADER, LAYOUTS, decode_failover, decode_general, decode_shaped, \
-    is_plausible_header
+from dissectors.failover.decode import ERA_SIGNALS, HEADER, LAYOUTS, decode_candidate, decode_failover, decode_general, \
+    decode_shaped, is_plausible_header
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.reassembly import Data
 from dissectors.failover.tables import HEADER_SIZE, MAX_LENGTH, MIN_LENGTH
@@ -50,6 +50,9 @@ class EraState:
 
     def decode(self, chunk: bytes) -> FailoverMessage:
         return decode_failover(chunk, True if self.legacy else None)
+
+    def decode_candidate(self, chunk: bytes) -> FailoverMessage:
+        return decode_candidate(chunk, True if self.legacy else None)
 
 
 class MessageCutter:
@@ -238,7 +241,7 @@ class MessageCutter:
             if not final:
                 waiting.append(self.base + at)
             return None
-        msg = self.era.decode(bytes(self.buf[at:at + length]))
+        msg = self.era.decode_candidate(bytes(self.buf[at:at + length]))
         return None if msg.issues else (at, msg)
 
     def _take_gap(self, frame: int, ts: float) -> list[StreamItem]:
