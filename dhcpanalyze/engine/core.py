@@ -220,10 +220,10 @@ class Engine:
         ctx, hooks = self.ctx, self._on_failover
         for ev in events:
             kind = ev.kind
-            if kind == "bndupd":
-                ctx.leases.bndupd(ev.data, ev.frames[-1])
+            if kind == "bndupd":                # the event is its own data (events.py)
+                ctx.leases.bndupd(ev, ev.frames[-1])
             elif kind == "bndack":
-                ctx.leases.bndack(ev.data.ip, ev.data.reason is not None)
+                ctx.leases.bndack(ev.ip, ev.reason is not None)
             for method in hooks[kind]:         # _run, without a call per event
                 findings = method(ev, ctx)
                 if findings:

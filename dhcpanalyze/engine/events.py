@@ -1,11 +1,13 @@
 """What the failover tracker tells the checks: one small typed record per event kind.
 
-An FoEvent (connection.py) carries kind, time, frames, relationship and one of these as `data`.
+An FoEvent (connection.py) carries kind, time, frames, relationship and one of these as `data`;
+BindingUpdate and BindingAck are events themselves (they have the same four and `data`).
 Fields are what the checks and the lease table read; each says where it comes from on the wire.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass(slots=True)
@@ -62,7 +64,11 @@ class Skew:
 
 @dataclass(slots=True)
 class BindingUpdate:
-    """A BNDUPD: what the lease table and the replication check read (times in the sender's clock)."""
+    """A BNDUPD: what the lease table and the replication check read (times in the sender's clock).
+
+    It is its own event: kind, ts, frames and rel as an FoEvent has them, and `data` is itself.
+    A resync sends these by the hundred thousand; one object each instead of two.
+    """
 
     sender: str
     receiver: str
@@ -73,11 +79,19 @@ class BindingUpdate:
     client_id: str | None       # client-identifier, colon hex
     starts: int | None          # start-time-of-state
     ends: int | None            # lease-expiration-time
+    ts: float = 0.0             # the event's: capture time, frames, relationship
+    frames: list[int] = field(default_factory=list)
+    rel: object = None
+    kind: ClassVar[str] = "bndupd"
+
+    @property
+    def data(self) -> BindingUpdate:
+        return self
 
 
 @dataclass(slots=True)
 class BindingAck:
-    """A BNDACK, paired with its BNDUPD by xid when that was seen."""
+    """A BNDACK, paired with its BNDUPD by xid when that was seen; its own event, as BindingUpdate."""
 
     acker: str
     updater: str
@@ -88,6 +102,14 @@ class BindingAck:
     reason_text: str | None     # ISC's log text for the reason
     latency: float | None       # BNDACK time - BNDUPD time (None: BNDUPD not seen)
     status: str | None          # the BNDUPD's binding-status
+    ts: float = 0.0             # the event's: capture time, frames (the BNDUPD's first), relationship
+    frames: list[int] = field(default_factory=list)
+    rel: object = None
+    kind: ClassVar[str] = "bndack"
+
+    @property
+    def data(self) -> BindingAck:
+        return self
 
 
 @dataclass(slots=True)

@@ -287,12 +287,12 @@ class FailoverTracker(ConnectionLife):
         chaddr, client_id = get("client-hardware-address"), get("client-identifier")
         stos, expiry = get("start-time-of-state"), get("lease-expiration-time")
         # what the lease table and the checks read (tstp, cltt and flags are left on the wire)
-        data = BindingUpdate(rec.src, rec.dst, ip, status, xid,
-                             chaddr[1:].hex(":") if chaddr else None,        # hex_colon
-                             client_id.hex(":") if client_id else None,
-                             int.from_bytes(stos, "big") if stos else None,  # as_uint
-                             int.from_bytes(expiry, "big") if expiry else None)
-        events = [FoEvent("bndupd", ts, [rec.frame], rel, data)]
+        events = [BindingUpdate(rec.src, rec.dst, ip, status, xid,
+                                chaddr[1:].hex(":") if chaddr else None,        # hex_colon
+                                client_id.hex(":") if client_id else None,
+                                int.from_bytes(stos, "big") if stos else None,  # as_uint
+                                int.from_bytes(expiry, "big") if expiry else None,
+                                ts, [rec.frame], rel)]
         limit = rel.max_unacked.get(rec.dst)
         if limit and count > limit and not d.window_reported:
             d.window_reported = True
@@ -320,14 +320,12 @@ class FailoverTracker(ConnectionLife):
             latency, frames = None, [rec.frame]
         if reason is not None:
             stats.rejected += 1
-            data = BindingAck(rec.src, rec.dst, rec.msg.xid, ip, reason, as_text(text),
-                              reject_text(reason, rec.msg.legacy), latency,
-                              pending.status if pending else None)
-        else:
-            data = BindingAck(rec.src, rec.dst, rec.msg.xid, ip, None,
-                              decode_text(text) if text is not None else None,   # as_text
-                              None, latency, pending.status if pending else None)
-        return [FoEvent("bndack", rec.ts, frames, sess.rel, data)]
+            return [BindingAck(rec.src, rec.dst, rec.msg.xid, ip, reason, as_text(text),
+                               reject_text(reason, rec.msg.legacy), latency,
+                               pending.status if pending else None, rec.ts, frames, sess.rel)]
+        return [BindingAck(rec.src, rec.dst, rec.msg.xid, ip, None,
+                           decode_text(text) if text is not None else None,   # as_text
+                           None, latency, pending.status if pending else None, rec.ts, frames, sess.rel)]
 
 _HANDLERS = {CONNECT: FailoverTracker._connect, CONNECTACK: FailoverTracker._connectack,
              DISCONNECT: FailoverTracker._disconnect, STATE: FailoverTracker._state,

@@ -64,15 +64,16 @@ class Replication(Check):
             del self._recent[next(iter(self._recent))]
 
     def on_failover(self, ev, ctx) -> list:
-        if ev.kind != "bndupd" or ev.data.status != "active" or not ev.data.ip:
+        update = ev.data
+        if ev.kind != "bndupd" or update.status != "active" or not update.ip:
             return []
-        ip = ev.data.ip
+        ip = update.ip
         self._recent.pop(ip, None)
         self._bound(ctx)
-        self._recent[ip] = (ev.data.sender, ev.ts)
+        self._recent[ip] = (update.sender, ev.ts)
         ack = self._pending.pop(ip, None)
         if ack is not None:
-            self._learn(ctx, ack.server, ev.data.sender, ack.member)
+            self._learn(ctx, ack.server, update.sender, ack.member)
         return []
 
     def expire(self, now: float, ctx) -> list:
