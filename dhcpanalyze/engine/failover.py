@@ -19,7 +19,7 @@ from .events import BindingAck, BindingUpdate, Connected, ConnectSent, LinkDown,
 from .relationship import Relationship
 from .session import Direction, Pending, Session
 from .settings import EngineSettings
-from .wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, fo_state_name, \
+from .wireview import BINDING_STATES, as_text, as_uint, fo_options, fo_state_name, \
     reject_text
 
 OVERFLOW = "(other relationships)"
@@ -120,7 +120,8 @@ class FailoverTracker(ConnectionLife):
         """One failover message (feed without the record-kind test, for the engine)."""
         events: list[FoEvent] = []
         # the session of the previous message, when this one is of the same direction (most
-        # are: a frame carries several); _forget() drops it whenever a session may have ended
+        # are: a frame carries several); a TCP event or the end of input drops it (sessions
+        # end or change order only then, or here on a miss)
         flow = self._flow
         if flow is not None and flow[1] == rec.sport and flow[3] == rec.dport and flow[0] == rec.src \
                 and flow[2] == rec.dst:
@@ -162,10 +163,6 @@ class FailoverTracker(ConnectionLife):
                 return handler(self, sess, d, rec, opts)
             events += handler(self, sess, d, rec, opts)
         return events
-
-    def _forget(self) -> None:
-        """Sessions may end or change order: the next message looks its own up."""
-        self._flow = None
 
     def _establish(self, sess: Session, rec, mid_stream: bool = False) -> list[FoEvent]:
         if sess.established:
