@@ -7,7 +7,6 @@ Fields are what the checks and the lease table read; each says where it comes fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 
 @dataclass(slots=True)
@@ -82,7 +81,7 @@ class BindingUpdate:
     ts: float = 0.0             # the event's: capture time, frames, relationship
     frames: list[int] = field(default_factory=list)
     rel: object = None
-    kind: ClassVar[str] = "bndupd"
+    kind: str = field(default="bndupd", init=False)     # a slot: read for every event
 
     @property
     def data(self) -> BindingUpdate:
@@ -105,7 +104,7 @@ class BindingAck:
     ts: float = 0.0             # the event's: capture time, frames (the BNDUPD's first), relationship
     frames: list[int] = field(default_factory=list)
     rel: object = None
-    kind: ClassVar[str] = "bndack"
+    kind: str = field(default="bndack", init=False)
 
     @property
     def data(self) -> BindingAck:
