@@ -361,3 +361,42 @@ def test_usual_messages_decode_as_the_general_path_does(mtype, options, legacy, 
         # or the offsets it does not take
         assert poffset != 12
     assert decode_failover(raw, legacy) == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 14), st.lists(st.tuples(st.integers(0, 30), st.binary(max_size=12)), min_size=1,
+                                    max_size=8),
+       st.sampled_from([None, True, False]), st.integers(1, 30))
+def test_messages_of_a_known_layout_decode_as_the_general_path_does(mtype, options, legacy, shift):
+    """The shaped path (decode._decode_shaped) takes a message of a layout seen twice with one
+    struct call: the message, its options (made when read) and by_name are the general path's.
+    A message of the same type and length with other option codes is not read by that layout."""
+    from dhcpanalyze.engine.wireview import fo_options
+    from dissectors.failover import decode as fo
+    raw = message(mtype, b"".join(opt(code, data) for code, data in options))
+    for _ in range(3):                  # seen once, learnt at the second, taken by layout at the third
+        shaped = fo._decode_shaped(raw, legacy)
+    general = fo._decode_general(raw, legacy)
+    if shaped is None:
+        assert general.issues or mtype not in fo.tables.MESSAGE_TYPES
+        return
+    assert shaped == general
+    assert [o.value for o in shaped.options] == [o.value for o in general.options]
+    assert shaped.by_name == fo_options(general)
+    # the first option under another code: same type and length, another layout
+    code, data = options[0]
+    twin = message(mtype, opt((code + shift) % 31, data) + b"".join(opt(c, d) for c, d in options[1:]))
+    assert decode_failover(twin, legacy) == fo._decode_general(twin, legacy)
+
+
+def test_layouts_stay_bounded_whatever_the_stream_sends():
+    """A stream of ever-new layouts (some seen twice so that they are learnt, some once) keeps the
+    tables bounded."""
+    from dissectors.failover import decode as fo
+    for n in range(3 * fo._MAX_LAYOUTS):
+        raw = message(3, opt(2, bytes(4)) + opt(60 + n % 7, bytes(n % 300)))
+        fo._decode_shaped(raw, None)
+        fo._decode_shaped(raw, None)                                    # learnt
+        fo._decode_shaped(message(4, opt(80 + n % 9, bytes(n % 400))), None)   # seen once
+        assert len(fo._LAYOUTS) <= fo._MAX_LAYOUTS and len(fo._SEEN_ONCE) <= fo._MAX_LAYOUTS
+        assert all(len(layouts) <= fo._LAYOUTS_PER_KEY for layouts in fo._LAYOUTS.values())

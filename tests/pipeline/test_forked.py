@@ -50,6 +50,21 @@ def test_same_records_from_the_second_process(path: Path) -> None:
     assert all(r.msg.by_name is not None for r in got if type(r) is FailoverRecord)
 
 
+def test_usual_failover_messages_cross_the_pipe_as_codes_and_data() -> None:
+    """A resync's messages repeat a few layouts: most cross as (codes, data) with no option made,
+    and come back equal to what the decoder gave, options and all."""
+    from dhcpanalyze import recordpack
+    from tests.conftest import SAMPLES
+    records = [r for r in Decoder(DecodeOptions()).records([str(SAMPLES / "resync.pcap")])
+               if type(r) is FailoverRecord]
+    packed = [pack(r) for r in records]
+    laid = [item for item in packed if item[0] == recordpack._FAILOVER_LAID]
+    assert len(laid) > 0.9 * len(packed)
+    back = [unpack(marshal.loads(marshal.dumps(item))) for item in packed]
+    assert back == records
+    assert [fo_options(r.msg) for r in back] == [fo_options(r.msg) for r in records]
+
+
 def test_packing_keeps_option_values_and_issues() -> None:
     """Values are not sent: the receiving side decodes them again from the bytes, so one the
     dissector could not decode (kept as hex, with an issue) must come back as the same hex."""
