@@ -192,11 +192,20 @@ class Decoder:
         sport, dport, seq = struct.unpack_from("!HHI", l4, 0)
         if sport not in self.opts.failover_ports and dport not in self.opts.failover_ports:
             return []
-        items = self.streams.feed(frame, ts, src, sport, dst, dport, seq, l4[13], l4[(l4[12] >> 4) * 4:])
-        # most items are messages: made here without a call each (_stream_record does the rest)
-        return [FailoverRecord(item.frame, item.ts, src, sport, dst, dport, item.message, raw)
-                if item.kind == "message" else self._stream_record(src, sport, dst, dport, item, raw)
-                for item in items]
+        items = self.streams.feed(frame, ts, src, sport, dst, dport, seq, l4[13], l4[(l4[12] >> 4) * 4:],
+                                  batched=True)
+        if len(items) == 1 and items[0].kind == "messages":     # the usual segment: whole messages
+            item = items[0]
+            frame, ts = item.frame, item.ts
+            return [FailoverRecord(frame, ts, src, sport, dst, dport, msg, raw) for msg in item.messages]
+        records: list[Record] = []
+        for item in items:
+            if item.kind == "messages":
+                records += [FailoverRecord(item.frame, item.ts, src, sport, dst, dport, msg, raw)
+                            for msg in item.messages]
+            else:
+                records.append(self._stream_record(src, sport, dst, dport, item, raw))
+        return records
 
     @staticmethod
     def _stream_record(src: str, sport: int, dst: str, dport: int, item, raw: bytes) -> Record:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from dissectors.failover.decode import ERA_SIGNALS, HEADER, LAYOUTS, decode_candidate, decode_failover, decode_general, \
     decode_shaped, is_plausible_header
 from dissectors.failover.message import FailoverMessage
-from dissectors.failover.reassembly import Data
 from dissectors.failover.tables import HEADER_SIZE, MAX_LENGTH, MIN_LENGTH
 
 # First bytes a header can have: length high byte 0..8 (<= 2048), any low byte, type 1..12, poffset >= 12.
@@ -30,6 +29,9 @@ class StreamItem:
 
     `frame`/`ts` of a message are those of the frame that carried its last byte; for a gap, the frame
     being handled when the gap was noticed. `detail` says what happened (bytes skipped, why).
+    Internally the usual segment's whole messages travel as one item of kind 'messages' (with
+    `messages`, all of that frame): FailoverStreams hands those out only to a caller that asks
+    (feed(batched=True)), and as 'message' items to everyone else.
     """
 
     frame: int
@@ -37,6 +39,20 @@ class StreamItem:
     kind: str
     message: FailoverMessage | None = None
     detail: str = ""
+    messages: list[FailoverMessage] | None = None
+
+
+def expanded(items: list[StreamItem]) -> list[StreamItem]:
+    """`items` with each 'messages' item as one 'message' item per message."""
+    if not any(item.kind == "messages" for item in items):
+        return items
+    out: list[StreamItem] = []
+    for item in items:
+        if item.kind == "messages":
+            out += [StreamItem(item.frame, item.ts, "message", msg) for msg in item.messages]
+        else:
+            out.append(item)
+    return out
 
 
 class EraState:
@@ -89,17 +105,18 @@ class MessageCutter:
         if self.in_step and not self.buf:
             # The common case: in step, nothing pending, the segment starts on a boundary. Its
             # whole messages are cut from it directly; only a remainder goes into the buffer.
-            items, used = self._whole_messages(data, data_frame, data_ts)
+            messages, used = self._whole_messages(data)
             self.base += used
+            items = [StreamItem(data_frame, data_ts, "messages", messages=messages)] if messages else []
             if used == len(data):
                 return items
             return items + self._append(data[used:], data_frame, data_ts, frame, ts)
         return self._append(data, data_frame, data_ts, frame, ts)
 
-    def _whole_messages(self, data: bytes, frame: int, ts: float) -> tuple[list[StreamItem], int]:
+    def _whole_messages(self, data: bytes) -> tuple[list[FailoverMessage], int]:
         """The messages lying whole in `data` from its start, and how many bytes they take;
         stops at a partial message or an implausible length (left to the buffered path)."""
-        items, pos, size, era = [], 0, len(data), self.era
+        messages, pos, size, era = [], 0, len(data), self.era
         data = bytes(data)
         layouts_of = LAYOUTS.get
         while size - pos >= HEADER_SIZE:
@@ -127,9 +144,9 @@ class MessageCutter:
                 msg = decode_shaped(chunk, legacy) or decode_general(chunk, legacy)
                 if msg.legacy:
                     era.legacy = True
-            items.append(StreamItem(frame, ts, "message", msg))
+            messages.append(msg)
             pos += length
-        return items, pos
+        return messages, pos
 
     def _append(self, data: bytes, data_frame: int, data_ts: float, frame: int, ts: float) -> list[StreamItem]:
         self.buf += data

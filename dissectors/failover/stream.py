@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from dissectors.failover.framing import EraState, MessageCutter, StreamItem
+from dissectors.failover.framing import EraState, MessageCutter, StreamItem, expanded
 from dissectors.failover.reassembly import SEQ_MOD, Data, SegmentQueue
 
 FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
@@ -96,8 +96,14 @@ class FailoverStreams:
         self.evictions = 0
 
     def feed(self, frame: int, ts: float, src: str, sport: int, dst: str, dport: int,
-             seq: int, flags: int, payload: bytes) -> list[StreamItem]:
-        """One TCP segment; returns the items it produced, in stream order, all of direction src->dst."""
+             seq: int, flags: int, payload: bytes, batched: bool = False) -> list[StreamItem]:
+        """One TCP segment; returns the items it produced, in stream order, all of direction src->dst.
+        With `batched`, a segment's whole messages may come as one 'messages' item (StreamItem)."""
+        items = self._feed(frame, ts, src, sport, dst, dport, seq, flags, payload)
+        return items if batched else expanded(items)
+
+    def _feed(self, frame: int, ts: float, src: str, sport: int, dst: str, dport: int,
+              seq: int, flags: int, payload: bytes) -> list[StreamItem]:
         self._last = (frame, ts)
         key = (src, sport, dst, dport)
         conn = self._connection(key, frame, ts)
@@ -151,7 +157,7 @@ class FailoverStreams:
 
     @staticmethod
     def _flush(conn: _Connection, frame: int, ts: float) -> list[tuple[Endpoints, StreamItem]]:
-        return [(key, item) for key, d in conn.dirs.items() for item in d.finish(frame, ts)]
+        return [(key, item) for key, d in conn.dirs.items() for item in expanded(d.finish(frame, ts))]
 
     def _syn(self, conn: _Connection, key: Endpoints, seq: int, flags: int,
              frame: int, ts: float) -> list[StreamItem]:
