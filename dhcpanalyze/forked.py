@@ -111,8 +111,7 @@ class ForkedDecoder:
                                          f"{_ending(pid)}")
             message = marshal.loads(data)
             if type(message) is list:
-                for item in message:
-                    yield unpack(item)
+                yield from map(unpack, message)
                 continue
             what, detail = message
             if what == _END:
