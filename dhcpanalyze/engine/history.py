@@ -33,12 +33,13 @@ class History:
         self.gap: list | None = None            # [first omitted entry, last omitted entry]
 
     def append(self, entry, keep: int) -> None:
-        """Add the newest entry; `keep` entries are kept at each end."""
+        """Add the newest entry; `keep` entries are kept at each end (at least one: the newest
+        entry always is)."""
         if self.tail is None:
             if len(self.head) < keep:
                 self.head.append(entry)
                 return
-            self.tail = deque(maxlen=keep)
+            self.tail = deque(maxlen=max(keep, 1))
         if len(self.tail) == self.tail.maxlen:
             self._drop(self.tail[0])
         self.tail.append(entry)
@@ -49,13 +50,6 @@ class History:
             self.gap = [entry, entry]
         else:
             self.gap[1] = entry
-
-    def replace_last(self, entry) -> None:
-        """Overwrite the newest entry (a change that cancels the one before it)."""
-        if self.tail:
-            self.tail[-1] = entry
-        else:
-            self.head[-1] = entry
 
     def __len__(self) -> int:
         return len(self.head) + (len(self.tail) if self.tail is not None else 0)
