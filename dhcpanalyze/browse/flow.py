@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from dhcpanalyze.engine.history import MISSING
 from dhcpanalyze.model import DhcpRecord
 from dhcpanalyze.reports import fmt
 from dhcpanalyze.reports.packets import ICMP_UNREACH
@@ -213,6 +214,7 @@ STATE_MARKS = {"normal": ("N", "on green"), "communications-interrupted": ("C", 
                "potential-conflict": ("!", "on magenta"), "startup": ("S", "on grey37"),
                "paused": ("p", "on grey37"), "shutdown": ("s", "on grey37"),
                "conflict-done": ("d", "on blue"), "resolution-interrupted": ("r", "on dark_orange")}
+OMITTED = "…"                   # a band's cell among a long history's dropped changes
 SPARK = "▁▁▂▃▄▅▆▇█"
 EVENT_TYPES = {"CONNECT", "CONNECTACK", "DISCONNECT", "STATE"}
 
@@ -279,16 +281,21 @@ def state_bands(tl: Timeline, cols: int) -> list[Text]:
         line = Text(f"  {fmt.safe(ip):<15} {rel.role(ip)[:9]:<9} ", no_wrap=True)
         before = None
         for state in _cell_states(rel, ip, first, length, cols):
-            mark, style = STATE_MARKS.get(state, ("?", "")) if state else ("·", "dim")
+            mark, style = _state_mark(state)
             # the letter where a stay begins, its colour after: a band reads as runs, not letters
             line.append(mark if state != before or not state else " ", style)
             before = state
         out.append(line)
     link = Text(f"  {'link':<25} ", no_wrap=True)
     for c in range(cols):
-        up = rel.link_up_at(first + (c + 1) * length / cols)
-        link.append("━" if up else "╌" if up is False else "·", "green" if up else "red" if up is False else "dim")
+        entry = rel.link.at(first + (c + 1) * length / cols)
+        up = entry[1] if entry is not None and entry is not MISSING else None
+        link.append("━" if up else "╌" if up is False else OMITTED if entry is MISSING else "·",
+                    "green" if up else "red" if up is False else "dim")
     out.append(link)
+    omitted = _omitted_note(rel)
+    if omitted is not None:
+        out.append(omitted)
     seen = sorted({s["state"] for s in rel.states})
     legend = Text("  ")
     for state in seen:
@@ -300,20 +307,44 @@ def state_bands(tl: Timeline, cols: int) -> list[Text]:
     return out
 
 
+def _state_mark(state: str | None) -> tuple[str, str]:
+    if state is None:
+        return "·", "dim"                # nothing announced yet
+    return (OMITTED, "dim") if state == OMITTED else STATE_MARKS.get(state, ("?", ""))
+
+
 def _cell_states(rel, ip: str, first: float, length: float, cols: int) -> list[str | None]:
     """The state shown in each cell: one other than normal announced within it (a short stay in
-    communications-interrupted must not vanish between two samples), else the state at its end."""
-    times, names = rel.state_times.get(ip, []), rel.state_names.get(ip, [])
+    communications-interrupted must not vanish between two samples), else the state at its end;
+    OMITTED where a long history dropped the STATE messages (history.py)."""
+    peer = rel.peer_states.get(ip)
+    entries = list(peer) if peer is not None else []
     out, i = [], 0
     for c in range(cols):
         end = first + (c + 1) * length / cols
         within = []
-        while i < len(times) and times[i] <= end:
-            within.append(names[i])
+        while i < len(entries) and entries[i][0] <= end:
+            within.append(entries[i][1])
             i += 1
         unusual = [name for name in within if name != "normal"]
-        out.append(unusual[-1] if unusual else rel.state_at(ip, end))
+        entry = peer.at(end) if peer is not None else None
+        out.append(unusual[-1] if unusual else OMITTED if entry is MISSING
+                   else entry[1] if entry is not None else None)
     return out
+
+
+def _omitted_note(rel) -> Text | None:
+    """Said under the bands when a long history kept only its first and latest changes."""
+    states, link = rel.states.omitted, rel.link.omitted
+    if not states and not link:
+        return None
+    times = [rel.states.gap[0]["ts"], rel.states.gap[1]["ts"]] if states else []
+    times += [rel.link.gap[0][0], rel.link.gap[1][0]] if link else []
+    since, until = min(times), max(times)
+    counts = " and ".join(f"{n:,} {what}" for n, what in
+                          ((states, "STATE messages"), (link, "link changes")) if n)
+    return Text(f"  … {counts} omitted between {fmt.clock(since)} and {fmt.clock(until)} "
+                f"({OMITTED} in the bands: not kept) …", "dim")
 
 
 def _binding_lines(tl: Timeline, cols: int) -> list[Text]:

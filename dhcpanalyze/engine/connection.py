@@ -80,11 +80,10 @@ class ConnectionLife:
             return []                    # a bare handshake: no message, nothing to tell
         unacked = sess.outstanding()
         rel.bindings.unacked += unacked
-        if len(rel.sessions) < self.s.max_sessions_listed:
-            rel.sessions.append(sess.summary())
+        rel.note_session(sess.summary(), self.s.max_sessions_listed)
         if not sess.established or reason in ("capture-end", "evicted"):
             return []
-        rel.note_link(ts, False, self.s.max_states)
+        rel.note_link(ts, False, self.s.max_link_changes)
         if sess.down_reported:
             return []
         rel.link_downs += 1
@@ -117,7 +116,7 @@ class ConnectionLife:
                 sess.down_reported = True
                 sess.rel.link_downs += 1
                 sess.rel.last_down_by = d.ip
-                sess.rel.note_link(d.last_ts + limit, False, self.s.max_states)
+                sess.rel.note_link(d.last_ts + limit, False, self.s.max_link_changes)
                 # dated when the silence passed the limit, not when a sweep noticed it: a live
                 # capture sweeps while idle, a file only when the next packet comes
                 return [FoEvent("link-down", d.last_ts + limit + 1.0, [sess.last_frame], sess.rel,

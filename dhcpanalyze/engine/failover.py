@@ -171,7 +171,7 @@ class FailoverTracker(ConnectionLife):
         if not mid_stream and sess.rel.link and not sess.rel.link[-1][1]:
             sess.rel.reconnects += 1
         sess.rel.sessions_total += 1
-        sess.rel.note_link(rec.ts, True, self.s.max_states)
+        sess.rel.note_link(rec.ts, True, self.s.max_link_changes)
         self._by_ip = None
         return [FoEvent("connected", rec.ts, [rec.frame], sess.rel, Connected(mid_stream))]
 
@@ -201,7 +201,7 @@ class FailoverTracker(ConnectionLife):
             rel.primary, rel.secondary = rec.src, rec.dst
             rel.mclt = as_uint(opts.get("mclt")) if "mclt" in opts else rel.mclt
             if len(opts.get("hash-bucket-assignment", b"")) == 32:
-                rel.note_hba(rec.ts, opts["hash-bucket-assignment"], self.s.max_states)
+                rel.note_hba(rec.ts, opts["hash-bucket-assignment"], self.s.max_link_changes)
             self._advertised(rel, rec.src, opts)
         return [FoEvent("connect", rec.ts, [rec.frame], rel, ConnectSent(rec.src))]
 

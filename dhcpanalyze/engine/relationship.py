@@ -7,9 +7,9 @@ vendor class from its own CONNECT/CONNECTACK.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
+from .history import MISSING, History
 from .wireview import hba_split
 
 
@@ -44,20 +44,19 @@ class Relationship:
     primary: str | None = None
     secondary: str | None = None
     mclt: int | None = None
-    hbas: list[tuple[float, bytes]] = field(default_factory=list)   # (ts, HBA) per CONNECT
+    hbas: History = field(default_factory=History)   # (ts, HBA) when a CONNECT changed it
     max_unacked: dict[str, int] = field(default_factory=dict)
     receive_timer: dict[str, int] = field(default_factory=dict)   # set by set_receive_timer
     timers_changed: int = 0                   # times receive_timer changed (sessions' silence bounds)
     vendor: dict[str, str] = field(default_factory=dict)
     skew_s: float | None = None               # latest estimate: primary clock - secondary clock
     offsets: dict[str, float] = field(default_factory=dict)   # sender clock - capture ts
-    states: list[dict] = field(default_factory=list)
-    state_times: dict[str, list[float]] = field(default_factory=dict)
-    state_names: dict[str, list[str]] = field(default_factory=dict)
-    link: list[tuple[float, bool]] = field(default_factory=list)   # (ts, up) transitions
+    states: History = field(default_factory=History)     # StateNote.to_dict() per STATE
+    peer_states: dict[str, History] = field(default_factory=dict)   # ip -> (ts, state) lookups
+    link: History = field(default_factory=History)       # (ts, up) transitions
     bindings: BindingStats = field(default_factory=BindingStats)
     messages: dict[str, int] = field(default_factory=dict)
-    sessions: list[dict] = field(default_factory=list)
+    sessions: History = field(default_factory=History)   # Session.summary() of ended sessions
     sessions_total: int = 0
     link_downs: int = 0
     reconnects: int = 0                      # CONNECT handshakes completed after the link was down
@@ -84,68 +83,69 @@ class Relationship:
         return self.hbas[-1][1] if self.hbas else None
 
     def hba_at(self, ts: float) -> bytes | None:
-        """The HBA in force at `ts` (before the first CONNECT: assume the first one)."""
+        """The HBA in force at `ts` (before the first CONNECT: assume the first one; None
+        among omitted changes, see history.py)."""
         if not self.hbas:
             return None
-        i = bisect.bisect_right(self.hbas, (ts, b"\xff" * 33))
-        return self.hbas[max(i - 1, 0)][1]
+        entry = self.hbas.at(ts)
+        if entry is MISSING:
+            return None
+        return (entry or self.hbas[0])[1]
 
     def note_hba(self, ts: float, hba: bytes, limit: int) -> None:
+        """`limit` HBAs are kept at each end of the history (only changes are entries)."""
         if self.hbas and self.hbas[-1][1] == hba:
             return
         if self.hbas and ts < self.hbas[-1][0]:
             ts = self.hbas[-1][0]
-        if len(self.hbas) < limit:
-            self.hbas.append((ts, hba))
+        self.hbas.append((ts, hba), limit)
 
     @property
     def split(self) -> int | None:
         return hba_split(self.hba) if self.hba is not None and len(self.hba) == 32 else None
 
     def link_up_at(self, ts: float) -> bool | None:
-        """Whether a failover session was established at `ts`; None before anything is known."""
-        link = self.link
-        if link and ts >= link[-1][0]:      # asked about now, mostly: no search
-            return link[-1][1]
-        i = bisect.bisect_right(link, (ts, True))
-        return self.link[i - 1][1] if i else None
+        """Whether a failover session was established at `ts`; None before anything is known,
+        and None among omitted link changes (a long history keeps its ends, see history.py)."""
+        entry = self.link.at(ts)
+        return None if entry is None or entry is MISSING else entry[1]
 
     def state_at(self, ip: str, ts: float) -> str | None:
-        """The state `ip` last announced at or before `ts`."""
-        times = self.state_times.get(ip)
-        if not times:
-            return None
-        if ts >= times[-1]:                 # asked about now, mostly: no search
-            return self.state_names[ip][-1]
-        i = bisect.bisect_right(times, ts)
-        return self.state_names[ip][i - 1] if i else None
+        """The state `ip` last announced at or before `ts` (None: none yet, or `ts` among
+        omitted STATE messages of a long history: not known)."""
+        peer = self.peer_states.get(ip)
+        entry = peer.at(ts) if peer is not None else None
+        return None if entry is None or entry is MISSING else entry[1]
+
+    def latest_states(self) -> dict[str, str]:
+        """Each peer's latest announced state (always known: the newest entry is always kept)."""
+        return {ip: peer[-1][1] for ip, peer in sorted(self.peer_states.items()) if peer}
 
     # --- updates from the tracker -----------------------------------------------------------
 
     def note_link(self, ts: float, up: bool, limit: int) -> None:
+        """`limit` changes are kept at each end of the link history."""
         if self.link and self.link[-1][1] == up:
             return
         if self.link and ts < self.link[-1][0]:
             ts = self.link[-1][0]          # records out of order (several files): keep sorted
-        if len(self.link) < limit:
-            self.link.append((ts, up))
-        else:                               # history full: the latest entry still tells "now"
-            self.link[-1] = (ts, up)
+        self.link.append((ts, up), limit)
 
     def note_state(self, entry: dict, limit: int) -> None:
-        """The reported history keeps the first `limit` entries; the per-peer lookup keeps
-        following the latest state (its last slot is overwritten once full), so load balancing
-        and the health verdict never judge by a stale state on a long capture."""
-        if len(self.states) < limit:
-            self.states.append(entry)
-        times = self.state_times.setdefault(entry["server"], [])
-        names = self.state_names.setdefault(entry["server"], [])
-        ts = max(entry["ts"], times[-1]) if times else entry["ts"]
-        if len(times) < limit:
-            times.append(ts)
-            names.append(entry["state"])
-        else:
-            times[-1], names[-1] = ts, entry["state"]
+        """The reported timeline keeps the first `limit` STATE entries and the latest `limit`
+        and counts the ones between; so does each peer's lookup (state_at), whose newest entry
+        is always the peer's latest state: load balancing and the health verdict never judge
+        by a stale state on a long capture."""
+        self.states.append(entry, limit)
+        peer = self.peer_states.get(entry["server"])
+        if peer is None:
+            peer = self.peer_states[entry["server"]] = History()
+        ts = max(entry["ts"], peer[-1][0]) if peer else entry["ts"]
+        peer.append((ts, entry["state"]), limit)
+
+    def note_session(self, summary: dict, limit: int) -> None:
+        """An ended session's summary; `limit` are listed at each end, the rest counted."""
+        self.sessions.append(summary, limit)
 
     def set_receive_timer(self, ip: str, seconds: int | None) -> None:
         """What `ip` advertised as its receive-timer (max-response-delay)."""
@@ -183,13 +183,13 @@ class Relationship:
             reasons.append(closing)
         if reasons and reasons != [closing]:
             return {"verdict": "degraded", "why": "; ".join(reasons)}
-        states = "both peers normal" if self.state_names else "no STATE message seen"
+        states = "both peers normal" if self.peer_states else "no STATE message seen"
         return {"verdict": "healthy",
                 "why": f"in touch, {states}, {self.bindings.sent} binding updates, "
                        f"{self.bindings.unacked} unacknowledged" + (f"; {closing}" if closing else "")}
 
     def _degraded(self) -> list[str]:
-        last = {ip: names[-1] for ip, names in sorted(self.state_names.items()) if names}
+        last = self.latest_states()
         reasons = [f"{self.role(ip)} {ip} in {state}" for ip, state in last.items()
                    if state != "normal"]
         if self.reconnects:
@@ -206,7 +206,14 @@ class Relationship:
     def to_dict(self) -> dict:
         """The `failover[]` object. Besides the configuration, states, link and counts:
         `health` is {"verdict": "healthy" | "degraded" | "broken", "why": one line} as judged at
-        the end of the input (see health()); the text report prints it first."""
+        the end of the input (see health()); the text report prints it first.
+
+        `states` (STATE messages: ts, frame, server, state, startup, stos), `link` (up/down
+        changes) and `sessions` (ended TCP sessions) are complete on a short capture; on a long
+        one each lists its first and latest entries (settings max_states, max_link_changes,
+        max_sessions_listed at each end) and then `states_omitted` / `link_omitted` /
+        `sessions_omitted` count the entries not listed, and `*_omitted_at` is the index in the
+        list where they belong. Those keys are absent when nothing was omitted."""
         return {"relationship": self.name, "health": self.health(), "primary": self.primary,
                 "secondary": self.secondary, "peers": sorted(self.peers), "mclt": self.mclt,
                 "split": self.split, "hba": self.hba.hex() if self.hba is not None else None,
@@ -214,8 +221,20 @@ class Relationship:
                 "receive_timer": dict(self.receive_timer), "vendor": dict(self.vendor),
                 "skew_s": self.skew_s,
                 "clock_offsets_s": {ip: round(v, 3) for ip, v in self.offsets.items()},
-                "states": list(self.states),
-                "link": [{"ts": ts, "up": up} for ts, up in self.link],
+                **_listed("states", self.states, list(self.states)),
+                **_listed("link", self.link, [{"ts": ts, "up": up} for ts, up in self.link]),
                 "binding_updates": self.bindings.to_dict(), "messages": dict(self.messages),
-                "sessions": list(self.sessions), "sessions_total": self.sessions_total,
+                **_listed("sessions", self.sessions, list(self.sessions)),
+                "sessions_total": self.sessions_total,
                 "link_downs": self.link_downs, "connect_rejects": self.connect_rejects}
+
+
+def _listed(key: str, history: History, entries: list) -> dict:
+    """A bounded history in the `failover[]` object: the kept entries under `key` and, only
+    when some were dropped, `<key>_omitted` (how many) and `<key>_omitted_at` (the index in
+    the list where they belong: between the first and the latest entries), placed first so a
+    reader meets the count before the list."""
+    if not history.omitted:
+        return {key: entries}
+    return {f"{key}_omitted": history.omitted, f"{key}_omitted_at": history.omitted_at,
+            key: entries}

@@ -64,12 +64,23 @@ class EngineSettings:
     max_servers: int = 10_000
     """DHCP servers counted one by one; further ones share one '(other servers)' entry (a flood
     of forged replies must not grow memory)."""
-    max_sessions_listed: int = 50
-    """Ended sessions kept per relationship in the summary (the rest are counted)."""
+    max_sessions_listed: int = 10
+    """Ended sessions listed per relationship at each end: the first ones (how the pair first
+    connected, and on which ports) and the latest; the ones between are counted
+    (`sessions_omitted`). A pair that reconnects all day must not grow memory."""
     max_outstanding: int = 4_096
     """Unacked BNDUPDs tracked per direction of a session (a partner never acking stays bounded)."""
-    max_states: int = 10_000
-    """State-timeline entries kept per relationship."""
+    max_states: int = 50
+    """STATE entries kept at each end of a relationship's state timeline (and of each peer's
+    state lookup): the first ones show how the pair came up, the latest how it is now; the ones
+    between are counted (`states_omitted`). ISC's start-up of a pair is ~8 STATE messages (each
+    peer's startup, recover / recover-done, normal, several sent twice with and without the
+    STARTUP flag), so 50 holds the first and the latest six or so reconnections in full, and the
+    text report's timeline stays readable (100 rows at most)."""
+    max_link_changes: int = 16
+    """Link up/down changes (and HBA changes, one per CONNECT at most) kept at each end of a
+    relationship's history: the first and the latest eight drops and reconnections; the ones
+    between are counted (`link_omitted`)."""
 
     # --- leases and findings -----------------------------------------------------------------
     max_leases: int = 100_000

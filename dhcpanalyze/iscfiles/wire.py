@@ -56,13 +56,15 @@ class WireView:
         return 0.0
 
     def link_up(self, ts: float) -> bool | None:
-        """Whether the failover link was up at capture time ts (None: no relationship seen)."""
+        """Whether the failover link was up at capture time ts (None: no relationship seen, or
+        ts among the changes a long history left out: `link_omitted_at`)."""
         if not self.relationships:
             return None
-        up = False
-        for change in self.relationships[0].get("link") or []:
+        rel, up = self.relationships[0], False
+        gap = rel.get("link_omitted_at") if rel.get("link_omitted") else None
+        for i, change in enumerate(rel.get("link") or []):
             if change.get("ts", 0) > ts:
-                break
+                return None if i == gap else up
             up = bool(change.get("up"))
         return up
 

@@ -235,7 +235,16 @@ def _states_in_window(flt: ReportFilter, rel: dict) -> dict:
     states = rel.get("states")
     if (flt.since is None and flt.until is None) or not isinstance(states, list):
         return rel
-    return {**rel, "states": [st for st in states if flt.overlaps(st.get("ts"), st.get("ts"))]}
+    at = rel.get("states_omitted_at")
+    kept = [(i, st) for i, st in enumerate(states) if flt.overlaps(st.get("ts"), st.get("ts"))]
+    out = {**rel, "states": [st for _, st in kept]}
+    if isinstance(at, int) and 0 < at < len(states):
+        # the omitted entries lie between the last listed before them and the first after
+        if flt.overlaps(states[at - 1].get("ts"), states[at].get("ts")):
+            out["states_omitted_at"] = sum(1 for i, _ in kept if i < at)
+        else:
+            del out["states_omitted"], out["states_omitted_at"]
+    return out
 
 
 def _selects(flt: ReportFilter, kind: str, obj: dict) -> bool:

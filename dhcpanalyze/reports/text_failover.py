@@ -39,7 +39,7 @@ def failover_section(rel: dict, options: TextOptions, multi_day: bool) -> Iterat
     yield f"  primary {fmt.safe(rel.get('primary'))}, secondary {fmt.safe(rel.get('secondary'))}"
     yield "  " + _settings_line(rel)
     yield from table.render(PEER_COLUMNS, _peer_rows(rel), options.width)
-    yield from _states(rel.get("states") or [], options, multi_day)
+    yield from _states(rel.get("states") or [], _omitted(rel, "states"), options, multi_day)
     updates = rel.get("binding_updates")
     if isinstance(updates, dict) and updates:
         counts = ", ".join(f"{fmt.safe(k)} {_number(updates[k])}"
@@ -98,14 +98,26 @@ def _role(rel: dict, ip: str) -> str:
     return "secondary" if ip == rel.get("secondary") else "unknown"
 
 
-def _states(states: list[dict], options: TextOptions, multi_day: bool) -> Iterator[str]:
+def _omitted(rel: dict, key: str) -> tuple[int, int] | None:
+    """(count, index) of the entries a long history left out of `key`, if any (Relationship)."""
+    count, at = rel.get(f"{key}_omitted"), rel.get(f"{key}_omitted_at")
+    return (count, at) if isinstance(count, int) and count > 0 and isinstance(at, int) else None
+
+
+def _states(states: list[dict], omitted: tuple[int, int] | None, options: TextOptions,
+            multi_day: bool) -> Iterator[str]:
     if not states:
         yield "  State timeline: no STATE messages seen"
         return
     yield "  State timeline (UTC)"
+    at = omitted[1] if omitted else len(states)
+    first, latest = _merged(states[:at]), _merged(states[at:])
     rows = [[fmt.clock(s.get("ts"), multi_day), fmt.safe(s.get("frame")),
-             fmt.safe(s.get("server")), _state_cell(group)] for s, group in _merged(states)]
-    yield from table.render(STATE_COLUMNS, rows, options.width, indent=4)
+             fmt.safe(s.get("server")), _state_cell(group)] for s, group in first + latest]
+    lines = list(table.render(STATE_COLUMNS, rows, options.width, indent=4))
+    if omitted:                         # header, the first entries, the gap, the latest
+        lines.insert(1 + len(first), f"    … {omitted[0]:,} STATE messages omitted …")
+    yield from lines
 
 
 def _merged(states: list[dict]) -> list[tuple[dict, list[dict]]]:

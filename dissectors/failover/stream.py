@@ -9,7 +9,7 @@ the same ports every 5 s after a failure). Memory is bounded by `StreamLimits`.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from dissectors.failover.framing import EraState, MessageCutter, StreamItem, expanded
@@ -31,11 +31,16 @@ class StreamLimits:
     max_out_of_order:   per direction, segments held beyond a hole (same consequence).
     max_connections:    connections tracked at once; the least recently seen one is flushed and
         dropped (its leftovers are reported by `take_evicted()` / `finish()`).
+    close_delay_s:      a connection closed both ways (a FIN each way, or an RST) with nothing left
+        to report is forgotten this long (capture time) after it closed, as Zeek's tcp_close_delay:
+        ISC retries a partner that is down every 5 s, each try a new connection, and ended ones
+        must not pile up to max_connections on a long capture.
     """
 
     max_buffered_bytes: int = 256 * 1024
     max_out_of_order: int = 64
     max_connections: int = 4096
+    close_delay_s: float = 5.0
 
 
 class _Direction:
@@ -78,11 +83,17 @@ class _Direction:
 
 
 class _Connection:
-    __slots__ = ("era", "dirs")
+    __slots__ = ("era", "dirs", "closed_at")
 
     def __init__(self) -> None:
         self.era = EraState()
         self.dirs: dict[Endpoints, _Direction] = {}
+        self.closed_at: float | None = None     # capture time it closed both ways (None: open)
+
+    def is_spent(self) -> bool:
+        """Nothing held or half-cut: flushing it would report nothing."""
+        return not any(d.queue.held or d.cutter.pending or d.cutter.skipped or d.cutter.missing
+                       for d in self.dirs.values())
 
 
 class FailoverStreams:
@@ -92,6 +103,7 @@ class FailoverStreams:
         self.limits = limits or StreamLimits()
         self._conns: OrderedDict[tuple, _Connection] = OrderedDict()
         self._evicted: list[tuple[Endpoints, StreamItem]] = []
+        self._closed: deque[tuple[float, tuple, _Connection]] = deque()   # in closing order
         self._last = (0, 0.0)
         self.evictions = 0
 
@@ -122,6 +134,8 @@ class FailoverStreams:
                 items.append(StreamItem(frame, ts, kind))
                 if key in conn.dirs:
                     conn.dirs[key].closed = True
+        if flags & (RST | FIN) and conn.closed_at is None:
+            self._note_closed(conn, key, flags, ts)
         return items
 
     def buffered_bytes(self) -> int:
@@ -147,6 +161,7 @@ class FailoverStreams:
         ckey = key if (src, sport) < (dst, dport) else (dst, dport, src, sport)   # one key per connection
         conn = self._conns.get(ckey)
         if conn is None:
+            self._forget_closed(ts)
             if len(self._conns) >= self.limits.max_connections:
                 _, oldest = self._conns.popitem(last=False)
                 self._evicted += self._flush(oldest, frame, ts)
@@ -154,6 +169,22 @@ class FailoverStreams:
             conn = self._conns[ckey] = _Connection()
         self._conns.move_to_end(ckey)
         return conn
+
+    def _note_closed(self, conn: _Connection, key: Endpoints, flags: int, ts: float) -> None:
+        """An RST ends the connection; FINs do once each direction has sent one."""
+        if flags & RST or len(conn.dirs) == 2 and all(d.closed for d in conn.dirs.values()):
+            src, sport, dst, dport = key
+            ckey = key if (src, sport) < (dst, dport) else (dst, dport, src, sport)
+            conn.closed_at = ts
+            self._closed.append((ts, ckey, conn))
+
+    def _forget_closed(self, ts: float) -> None:
+        """Drop the connections closed more than close_delay_s ago (checked when a new one starts)."""
+        closed = self._closed
+        while closed and ts - closed[0][0] >= self.limits.close_delay_s:
+            at, ckey, conn = closed.popleft()
+            if self._conns.get(ckey) is conn and conn.closed_at == at and conn.is_spent():
+                del self._conns[ckey]
 
     @staticmethod
     def _flush(conn: _Connection, frame: int, ts: float) -> list[tuple[Endpoints, StreamItem]]:
@@ -168,6 +199,7 @@ class FailoverStreams:
         items = old.finish(frame, ts) if old is not None else []
         if kind == "syn":
             conn.era = EraState()            # a new connection: its era is learnt afresh
+            conn.closed_at = None
         conn.dirs[key] = _Direction(conn.era, self.limits, seq)
         detail = "ports reused by a new connection" if old is not None else ""
         return items + [StreamItem(frame, ts, kind, None, detail)]
@@ -179,6 +211,7 @@ class FailoverStreams:
         if direction is not None and direction.closed and direction.is_new_data(seq, len(payload)):
             items += direction.finish(frame, ts)     # same ports, new connection whose SYN we missed
             direction = None
+            conn.closed_at = None
         if direction is None:
             direction = conn.dirs[key] = _Direction(conn.era, self.limits, None)
         return items + direction.push(seq, payload, frame, ts)

@@ -141,6 +141,42 @@ def test_ports_reused_with_a_new_isn_start_a_new_stream():
     assert [m.type_name for m in messages(wire.send(CONNECT))] == ["CONNECT"]
 
 
+def test_closed_connections_are_forgotten_after_the_close_delay():
+    """ISC retries a partner that is down every 5 s, each try a new connection (refused: SYN, RST),
+    and a pair that flaps opens and closes connections all day: the ended ones leave the table
+    close_delay_s after closing, so a long capture does not fill it to max_connections. Nothing
+    is lost: what they carried was reported as it came; one still holding bytes is kept."""
+    streams, a, b = FailoverStreams(), A[0], B[0]
+    decoded, events = [], []
+    for i in range(200):
+        ts, port = 100.0 + 2 * i, 40000 + i
+        if i % 2:                                            # refused: SYN, RST
+            segments = [(a, port, b, 647, 1000, SYN, b""), (b, 647, a, port, 0, RST | ACK, b"")]
+        else:                                                # one CONTACT, then FIN both ways
+            segments = [(a, port, b, 647, 1000, SYN, b""), (b, 647, a, port, 5000, SYN | ACK, b""),
+                        (a, port, b, 647, 1001, ACK | PSH, CONTACT),
+                        (a, port, b, 647, 1001 + len(CONTACT), FIN | ACK, b""),
+                        (b, 647, a, port, 5001, FIN | ACK, b"")]
+        for n, seg in enumerate(segments):
+            items = streams.feed(10 * i + n, ts + 0.001 * n, *seg)
+            decoded += messages(items)
+            events += [it.kind for it in items if it.kind != "message"]
+    assert len(streams._conns) <= 4      # those of the last 5 s (2 s apart); it held all 200
+    assert len(decoded) == 100 and "gap" not in events and streams.finish() == []
+
+    streams = FailoverStreams()
+    kept = Wire(streams)
+    kept.handshake()
+    kept.send(STATE[:20])                                    # half a message when it closed
+    kept.feed(True, kept.next[True], FIN | ACK)
+    kept.feed(False, kept.next[False], FIN | ACK)
+    later = Wire(streams, a=(a, 50000))
+    later.frame = 100                                        # a new connection 100 s later
+    later.handshake()
+    gaps = [(ends[1], item.detail) for ends, item in streams.finish() if item.kind == "gap"]
+    assert gaps == [(A[1], "stream ended inside a message: 20 bytes undecoded")]
+
+
 def test_data_on_closed_ports_without_a_syn_is_a_new_mid_stream_stream():
     wire = Wire()
     wire.handshake()

@@ -109,6 +109,24 @@ def test_time_window_cuts_the_state_timeline_only() -> None:
     assert rel["binding_updates"] == seed_doc()["failover"][0]["binding_updates"]
 
 
+def test_time_window_places_or_drops_the_omitted_states() -> None:
+    """A long history lists its first and latest STATEs with the count of those between; cut to a
+    window, the count stays where the window meets the gap, and goes where it cannot."""
+    doc = seed_doc()
+    doc["failover"][0] = {"states_omitted": 100, "states_omitted_at": 2, **doc["failover"][0]}
+
+    def window(since, until) -> dict:
+        flt = ReportFilter(since=since, until=until)
+        return next(obj for kind, obj in apply(flt, document_events(doc)) if kind == "failover")
+
+    rel = window(T0 + 1.8, T0 + 30)         # frame 14 at +2.0, the gap +2.0..+60
+    assert [st["frame"] for st in rel["states"]] == [14]
+    assert (rel["states_omitted"], rel["states_omitted_at"]) == (100, 1)
+    for since, until in ((T0 + 61, None), (None, T0 + 1.6)):
+        rel = window(since, until)
+        assert "states_omitted" not in rel and "states_omitted_at" not in rel
+
+
 def test_since_alone_and_until_alone() -> None:
     assert kept(ReportFilter(since=T0 + 100))["transaction"] == [7]
     assert kept(ReportFilter(until=T0 + 10))["transaction"] == [2244309520]
