@@ -94,7 +94,8 @@ class FailoverIndex:
         self.by_ip: list[array] = [array("I")]     # ip id -> indexes of its BNDUPDs and BNDACKs
         self.shapes: list[Shape] = []
         self._shape_of_raw: dict[tuple, int] = {}
-        self._pending: dict[int, dict[int, int]] = {}   # pair id (updater, acker) -> xid -> index
+        self._pending: list[dict[int, int]] = []    # pair id (updater, acker) -> xid -> index
+        self._reverse: list[int] = []       # pair id -> the pair id of the other direction (-1: none yet)
         self.tcp: list[TcpEvent] = []
 
     def __len__(self) -> int:
@@ -104,11 +105,13 @@ class FailoverIndex:
 
     def add(self, rec: FailoverRecord) -> None:
         msg = rec.msg
-        opts = fo_options(msg)
-        get = opts.get
+        get = fo_options(msg).get
         type_name = msg.type_name
         index = len(self.outstanding)
-        pair = self._pair_id(rec.src, rec.dst, index)
+        pair = self._pair_ids.get((rec.src, rec.dst))
+        if pair is None:
+            pair = self._new_pair(rec.src, rec.dst)
+        self.by_pair[pair].append(index)
         raw_ip = get("assigned-ip-address")
         ip = 0 if raw_ip is None else self._ip_of_raw.get(raw_ip)
         if ip is None:
@@ -118,30 +121,37 @@ class FailoverIndex:
         shape = self._shape_of_raw.get(key)
         if shape is None:
             shape = self._shape_of_raw[key] = self._new_shape(key)
+        lag, outstanding = NO_LAG, 0
+        if type_name == "BNDUPD":
+            pending = self._pending[pair]
+            if len(pending) >= MAX_OUTSTANDING:
+                del pending[next(iter(pending))]
+            pending[msg.xid] = index
+            outstanding = len(pending)
+        elif type_name == "BNDACK":
+            back = self._reverse[pair]
+            if back >= 0:
+                ip, lag, outstanding = self._ack(self._pending[back], msg.xid, rec.ts, ip)
+        if ip and type_name in BINDING_TYPES:
+            self.by_ip[ip].append(index)
         self.frames.append(rec.frame)
         self.ts.append(rec.ts)
         self.pair.append(pair)
         self.xid.append(msg.xid)
-        lag, outstanding = NO_LAG, 0
-        if type_name == "BNDUPD":
-            outstanding = self._update(pair, msg.xid, index)
-        elif type_name == "BNDACK":
-            ip, lag, outstanding = self._ack(rec, pair, ip)
-        if ip and type_name in BINDING_TYPES:
-            self.by_ip[ip].append(index)
         self.ip.append(ip)
         self.shape.append(shape)
         self.lag.append(lag)
         self.outstanding.append(outstanding)
 
-    def _pair_id(self, src: str, dst: str, index: int) -> int:
-        key = (src, dst)
-        pair = self._pair_ids.get(key)
-        if pair is None:
-            pair = self._pair_ids[key] = len(self.pairs)
-            self.pairs.append(key)
-            self.by_pair.append(array("I"))
-        self.by_pair[pair].append(index)
+    def _new_pair(self, src: str, dst: str) -> int:
+        pair = self._pair_ids[(src, dst)] = len(self.pairs)
+        self.pairs.append((src, dst))
+        self.by_pair.append(array("I"))
+        self._pending.append({})
+        back = self._pair_ids.get((dst, src), -1)
+        self._reverse.append(back)
+        if back >= 0:
+            self._reverse[back] = pair
         return pair
 
     def _ip_id(self, ip: str | None) -> int:
@@ -162,25 +172,12 @@ class FailoverIndex:
         self.shapes.append(Shape(type_name, BINDING_STATES.get(as_uint(status)), reject, text, reason))
         return len(self.shapes) - 1
 
-    def _update(self, pair: int, xid: int, index: int) -> int:
-        pending = self._pending.get(pair)
-        if pending is None:
-            pending = self._pending[pair] = {}
-        if len(pending) >= MAX_OUTSTANDING:
-            del pending[next(iter(pending))]
-        pending[xid] = index
-        return len(pending)
-
-    def _ack(self, rec: FailoverRecord, pair: int, ip: int) -> tuple[int, float, int]:
-        """(address id, lag, outstanding) of a BNDACK: its BNDUPD answered, if it was seen."""
-        back = self._pair_ids.get((rec.dst, rec.src))
-        pending = self._pending.get(back) if back is not None else None
-        if not pending:
-            return ip, NO_LAG, 0
-        update = pending.pop(rec.msg.xid, None)
+    def _ack(self, pending: dict[int, int], xid: int, ts: float, ip: int) -> tuple[int, float, int]:
+        """(address id, lag, outstanding) of a BNDACK: the BNDUPD it answers, if seen, no longer pending."""
+        update = pending.pop(xid, None)
         if update is None:
             return ip, NO_LAG, len(pending)
-        return ip or self.ip[update], rec.ts - self.ts[update], len(pending)
+        return ip or self.ip[update], ts - self.ts[update], len(pending)
 
     # --- reading -----------------------------------------------------------------------------------
 
