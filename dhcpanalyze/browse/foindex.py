@@ -5,7 +5,7 @@ binding's address, a reject reason, a state). BNDACKs are paired with their BNDU
 direction and xid, as ISC pairs them, which gives each update's lag and the updates outstanding.
 
 A failover-heavy capture carries about a million messages (a pair resyncing sends one BNDUPD and
-one BNDACK per address), so the index keeps them column-wise in arrays, about 50 bytes a message
+one BNDACK per address), so the index keeps them column-wise in arrays, about 55 bytes a message
 instead of an object of a few hundred: numbers as they are, and what repeats by an id into a
 table of its distinct values (the (sender, receiver) pair, the address, and the message's "shape":
 type, binding status, reject reason and texts). `FoMessage`s are built on demand, for the
