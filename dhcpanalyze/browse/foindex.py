@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dhcpanalyze.engine.wireview import BINDING_STATES, as_ip, as_text, as_uint, fo_options, \
     fo_state_name, reject_text
