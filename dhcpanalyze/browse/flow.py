@@ -231,7 +231,7 @@ def failover_view(tl: Timeline, width: int = 100) -> LazyLines:
     out += _binding_lines(tl, max(width - 24, 20))
     out.append(Text(""))
     out.append(Text("Events (CONNECT, reject, DISCONNECT, STATE, TCP) — Enter: the packet", "bold"))
-    events = [m for m in tl.messages if m.type_name in EVENT_TYPES] + list(tl.tcp)
+    events = tl.messages(EVENT_TYPES) + list(tl.tcp)
     events.sort(key=lambda e: (e.ts, e.frame))
     return LazyLines(out + events, event_line)
 
@@ -353,11 +353,9 @@ def _binding_lines(tl: Timeline, cols: int) -> list[Text]:
     mean = b.latency_sum / b.acked if b.acked else None
     out = [Text(f"Binding updates: sent {b.sent}, acked {b.acked}, rejected {b.rejected}; "
                 f"{lag_words(mean, b.latency_max)}", "bold")]
-    acks = [m for m in tl.messages if m.type_name == "BNDACK" and m.lag is not None]
-    lag = _buckets(((m.ts, m.lag) for m in acks), first, length, cols)
+    lag = _buckets(tl.lags(), first, length, cols)
     out.append(_spark("  lag", lag, cols, "s"))
-    outstanding = _buckets(((m.ts, float(m.outstanding)) for m in tl.messages
-                            if m.type_name in ("BNDUPD", "BNDACK")), first, length, cols)
+    outstanding = _buckets(tl.outstanding(), first, length, cols)
     limit = max(rel.max_unacked.values(), default=None)
     line = _spark("  outstanding", outstanding, cols, "")
     if limit:

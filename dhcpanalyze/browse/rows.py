@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 
-from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, Record
+from dhcpanalyze.model import CaptureIssue, DhcpRecord, FailoverRecord, Record, TcpEvent
 from dhcpanalyze.reports.packets import summary_line
 
 DHCP, ICMP, FAILOVER, TCP, ISSUE = range(5)
@@ -23,6 +23,9 @@ def kind_of(record: Record) -> int:
     if isinstance(record, FailoverRecord):
         return FAILOVER
     return ISSUE if isinstance(record, CaptureIssue) else TCP
+
+
+KIND_OF_TYPE = {FailoverRecord: FAILOVER, TcpEvent: TCP, CaptureIssue: ISSUE}   # DhcpRecord: DHCP or ICMP
 
 
 class PacketRows:
@@ -39,12 +42,14 @@ class PacketRows:
         return len(self.frames)
 
     def add(self, record: Record, rereadable: bool) -> int:
-        if self.t0 is None:
-            self.t0 = record.ts
         row = len(self.frames)
+        if not row:
+            self.t0 = record.ts
         self.frames.append(record.frame)
         self.ts.append(record.ts)
-        kind = kind_of(record)
+        kind = KIND_OF_TYPE.get(type(record))
+        if kind is None:
+            kind = kind_of(record)
         self.kinds.append(kind)
         if not rereadable or kind == ISSUE:
             self.kept[row] = summary_line(record, self.t0)

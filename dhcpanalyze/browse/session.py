@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import dpkt
@@ -303,13 +303,13 @@ class Session:
     def relationship_of_row(self, row: int) -> Relationship | None:
         with self.lock:
             frame = self.rows_.frames[row]
+            messages = self.fo.pairs_of_frame(frame)
+            tcp = {(e.src, e.dst) for e in self.fo.tcp if e.frame == frame}
         for rel in self.relationships():
-            for m in self.fo.between(rel.peers):
-                if m.frame == frame:
-                    return rel
-            for e in self.fo.tcp_between(rel.peers):
-                if e.frame == frame:
-                    return rel
+            peers = rel.peers
+            if any(src in peers and dst in peers for src, dst in messages) \
+                    or any(src in peers and dst in peers for src, dst in tcp):
+                return rel
         txn = self.transaction_of_row(row)
         if txn is not None and txn.server:
             return self.engine.ctx.failover.for_server(txn.server)
@@ -317,7 +317,7 @@ class Session:
 
     def timeline(self, rel: Relationship) -> "Timeline":
         with self.lock:
-            return Timeline(rel, self.fo.between(rel.peers), self.fo.tcp_between(rel.peers),
+            return Timeline(rel, self.fo, self.fo.between(rel.peers), self.fo.tcp_between(rel.peers),
                             self.engine.capture.first_ts, self.engine.capture.last_ts)
 
     def leases(self) -> list:
@@ -345,13 +345,27 @@ class Session:
 
 @dataclass(slots=True)
 class Timeline:
-    """What the failover screen draws for one relationship."""
+    """What the failover screen draws for one relationship (its messages read from the index as
+    they are drawn: a resyncing pair has tens of thousands of BNDUPDs and BNDACKs)."""
 
     rel: Relationship
-    messages: list[FoMessage]
+    fo: FailoverIndex
+    indexes: array                  # the relationship's failover messages in the index, in capture order
     tcp: list[TcpEvent]
     first_ts: float | None
     last_ts: float | None
+
+    def messages(self, types: Iterable[str]) -> list[FoMessage]:
+        """The relationship's messages of these types."""
+        return self.fo.messages(self.fo.of_types(self.indexes, types))
+
+    def lags(self) -> Iterator[tuple[float, float]]:
+        """(time, lag) of each BNDACK that answered a BNDUPD seen."""
+        return self.fo.lags(self.indexes)
+
+    def outstanding(self) -> Iterator[tuple[float, float]]:
+        """(time, updates outstanding) at each BNDUPD and BNDACK."""
+        return self.fo.outstanding_at(self.indexes)
 
 
 @dataclass(slots=True)
