@@ -5,7 +5,10 @@ balancing, no-offer causes and the health verdict see the latest state and link;
 among the dropped entries is answered "not known", never with a stale entry."""
 from __future__ import annotations
 
+from array import array
+
 from dhcpanalyze.browse import flow
+from dhcpanalyze.browse.foindex import FailoverIndex
 from dhcpanalyze.browse.session import Timeline
 from dhcpanalyze.engine import Engine, EngineSettings
 from dhcpanalyze.engine.history import MISSING, History
@@ -131,7 +134,8 @@ def test_the_text_report_and_the_failover_view_show_the_omission() -> None:
     assert lines[gap + 7].startswith("  Binding updates")
 
     (rel,) = engine.ctx.failover.relationships
-    view = flow.state_bands(Timeline(rel, [], [], 1000.0, 1000.0 + 60 * 59 + 1), 60)
+    empty = FailoverIndex()         # no messages drawn: only the state bands are looked at
+    view = flow.state_bands(Timeline(rel, empty, array("I"), [], 1000.0, 1000.0 + 60 * 59 + 1), 60)
     note = [str(t) for t in view if "omitted" in str(t)]
     assert note and f"{total - 12:,} STATE messages and" in note[0] and "link changes" in note[0]
     primary, secondary, link = (str(t) for t in view[1:4])
