@@ -25,7 +25,7 @@ def pack(record: Record) -> tuple:
     if kind is FailoverRecord:
         msg = record.msg
         laid = msg.layout_data()
-        if laid is not None:        # the usual message: its option codes and data, nothing made
+        if laid is not None:        # the usual message: its option codes and by_name, nothing made
             return (_FAILOVER_LAID, record.frame, record.ts, record.src, record.sport, record.dst,
                     record.dport, record.raw, msg.length, msg.type, msg.type_name, msg.time, msg.xid,
                     msg.legacy, *laid)
@@ -58,8 +58,9 @@ def unpack(item: tuple) -> Record:
     """The record `pack` made `item` from."""
     kind = item[0]
     if kind == _FAILOVER_LAID:
-        return FailoverRecord(item[1], item[2], item[3], item[4], item[5], item[6],
-                              message_from_layout(*item[8:]), item[7])
+        _, frame, ts, src, sport, dst, dport, raw, length, mtype, type_name, time, xid, legacy, codes, by_name = item
+        return FailoverRecord(frame, ts, src, sport, dst, dport,
+                              message_from_layout(length, mtype, type_name, time, xid, legacy, codes, by_name), raw)
     if kind == _DHCP:
         return _unpack_dhcp(item)
     if kind == _FAILOVER:

@@ -307,7 +307,7 @@ class FailoverTracker(ConnectionLife):
         stats = sess.rel.bindings
         stats.acked += 1
         if pending is not None:
-            latency = round(rec.ts - pending.ts, 6)
+            latency = rec.ts - pending.ts       # rounded once, when reported (round() costs ~0.2 µs)
             if latency > stats.latency_max:
                 stats.latency_max = latency
             stats.latency_sum += latency

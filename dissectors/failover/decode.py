@@ -60,12 +60,12 @@ class _Layout:
 
 
 def message_from_layout(length: int, mtype: int, type_name: str, time: int, xid: int, legacy: bool,
-                        codes: tuple[int, ...], data: tuple[bytes, ...]) -> FailoverMessage:
-    """The message FailoverMessage.layout_data() gave (codes, data) of: for records that crossed a
-    pipe (dhcpanalyze.recordpack), made as the shaped path makes it."""
-    layout = _NAMED[legacy][codes]
+                        codes: tuple[int, ...], by_name: dict[str, bytes]) -> FailoverMessage:
+    """The message FailoverMessage.layout_data() gave (codes, by_name) of: for records that crossed
+    a pipe (dhcpanalyze.recordpack), its options made when read, from by_name, as the shaped path
+    makes them."""
     return FailoverMessage(length, mtype, type_name, tables.HEADER_SIZE, time, xid, b"", None, [], legacy,
-                           dict(zip(layout.names, data)), layout, data)
+                           by_name, _NAMED[legacy][codes], None)
 
 
 def _decode_shaped(buf: bytes, legacy: bool | None) -> FailoverMessage | None:

@@ -35,30 +35,41 @@ class FailoverMessage:
     def __init__(self, length: int, type: int, type_name: str, poffset: int, time: int, xid: int,
                  extra_header: bytes = b"", options: list[Option] | None = None,
                  issues: list[str] | None = None, legacy: bool = False,
-                 by_name: dict[str, bytes] | None = None, layout=None, data: tuple = ()) -> None:
-        self.length, self.type, self.type_name, self.poffset = length, type, type_name, poffset
-        self.time, self.xid, self.extra_header = time, xid, extra_header
+                 by_name: dict[str, bytes] | None = None, layout=None, data: tuple | None = ()) -> None:
+        # one statement per attribute: made a million times per large capture
+        self.length = length
+        self.type = type
+        self.type_name = type_name
+        self.poffset = poffset
+        self.time = time
+        self.xid = xid
+        self.extra_header = extra_header
         # a layout (with its options' data) makes the options when first read
         self._options = options if options is not None or layout is not None else []
         self.issues = issues if issues is not None else []
-        self.legacy, self.by_name, self._layout, self._data = legacy, by_name, layout, data
+        self.legacy = legacy
+        self.by_name = by_name
+        self._layout = layout
+        self._data = data
 
     @property
     def options(self) -> list[Option]:
         options = self._options
-        if options is None:
-            options = self._options = self._layout.options(self._data)
+        if options is None:     # the data in wire order: by_name holds every option of a layout, in order
+            data = self._data if self._data is not None else tuple(self.by_name.values())
+            options = self._options = self._layout.options(data)
         return options
 
     @options.setter
     def options(self, options: list[Option]) -> None:
         self._options, self._layout, self._data = options, None, ()
 
-    def layout_data(self) -> tuple[tuple[int, ...], tuple[bytes, ...]] | None:
-        """(option codes, option data) of a message whose options are not made yet (the decoder's
-        shaped path), for handing it to another process cheaply; None otherwise."""
+    def layout_data(self) -> tuple[tuple[int, ...], dict[str, bytes]] | None:
+        """(option codes, by_name) of a message whose options are not made yet (the decoder's
+        shaped path: by_name then holds every option, in wire order), for handing it to another
+        process cheaply; None otherwise."""
         if self._options is None:
-            return self._layout.codes, self._data
+            return self._layout.codes, self.by_name
         return None
 
     def get(self, name: str, default: object = None) -> object:

@@ -50,8 +50,8 @@ def test_same_records_from_the_second_process(path: Path) -> None:
     assert all(r.msg.by_name is not None for r in got if type(r) is FailoverRecord)
 
 
-def test_usual_failover_messages_cross_the_pipe_as_codes_and_data() -> None:
-    """A resync's messages repeat a few layouts: most cross as (codes, data) with no option made,
+def test_usual_failover_messages_cross_the_pipe_as_codes_and_by_name() -> None:
+    """A resync's messages repeat a few layouts: most cross as (codes, by_name) with no option made,
     and come back equal to what the decoder gave, options and all."""
     from dhcpanalyze import recordpack
     from tests.conftest import SAMPLES
