@@ -59,11 +59,26 @@ def default_jobs() -> int:
 
 
 def _load() -> float:
-    """Runnable processes, averaged over the last minute (0 where the system does not tell)."""
+    """How busy the CPUs are: runnable processes averaged over the last minute (0 where the
+    system does not tell), unless fewer besides this one are runnable right now. The average
+    lags: for a minute after a CPU-bound job ends it still counts it (a benchmark's previous run,
+    a build just finished), while the CPU is idle."""
     try:
-        return os.getloadavg()[0]
+        average = os.getloadavg()[0]
     except (AttributeError, OSError):
-        return 0.0
+        average = 0.0
+    now = _runnable_now()
+    return average if now is None else min(average, now)
+
+
+def _runnable_now() -> int | None:
+    """Other processes runnable at this moment (Linux /proc/loadavg), None where not known."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            running = int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return max(running - 1, 0)          # this process is one of them
 
 
 class DecoderProcessError(RuntimeError):

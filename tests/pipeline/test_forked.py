@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dhcpanalyze import forked
 from dhcpanalyze.cli import main
 from dhcpanalyze.decode import CaptureError, DecodeOptions, Decoder
 from dhcpanalyze.exitcodes import Exit
@@ -188,6 +189,7 @@ def test_a_missing_file_is_a_capture_error_in_the_second_process(tmp_path: Path)
 
 
 def test_default_uses_two_processes_only_with_two_cpus(monkeypatch) -> None:
+    monkeypatch.setattr(forked, "_runnable_now", lambda: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.5, 0.5), raising=False)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert default_jobs() == 1
@@ -199,6 +201,7 @@ def test_default_uses_one_process_when_the_cpus_are_busy(monkeypatch) -> None:
     """The second process costs extra CPU to hand records over; on busy CPUs it only slows the
     report down (the failover benchmark mix, BENCHMARKS.md)."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(forked, "_runnable_now", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0), raising=False)
     assert default_jobs() == 1
     monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 1.0, 1.0), raising=False)
@@ -206,6 +209,24 @@ def test_default_uses_one_process_when_the_cpus_are_busy(monkeypatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 5.0, 5.0), raising=False)
     assert default_jobs() == 2          # at most two processes: an idle CPU of eight is enough
+
+
+def test_default_sees_cpus_freed_a_moment_ago(monkeypatch) -> None:
+    """The load average counts a job that ended within the last minute (the benchmark's previous
+    command took it to 1.5 on two CPUs): when nothing else is runnable now, a CPU is idle."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0), raising=False)
+    monkeypatch.setattr(forked, "_runnable_now", lambda: 0)
+    assert default_jobs() == 2
+    monkeypatch.setattr(forked, "_runnable_now", lambda: 1)
+    assert default_jobs() == 2          # the same bound as the average's: at most CPUs - 1
+    monkeypatch.setattr(forked, "_runnable_now", lambda: 2)
+    assert default_jobs() == 1
+
+
+def test_runnable_now_reads_this_machine() -> None:
+    now = forked._runnable_now()
+    assert now is None or now >= 0
 
 
 def test_jobs_must_be_positive(capsys) -> None:
