@@ -142,7 +142,7 @@ class FailoverTracker(ConnectionLife):
             name = as_text(opts.get("relationship-name")) if mtype in (CONNECT, CONNECTACK) else None
             rel = sess.rel = self._relationship(frozenset((rec.src, rec.dst)), name)
         d = sess.dirs.get(rec.src) or sess.direction(rec.src, ts)
-        # Direction.heard and note_clock, inline
+        # what the direction heard, inline (once per message): the longest silence, the last time
         gap = ts - d.last_ts
         if gap > d.max_gap:
             d.max_gap = gap
@@ -151,6 +151,9 @@ class FailoverTracker(ConnectionLife):
         d.messages += 1
         messages = rel.messages
         messages[msg.type_name] = messages.get(msg.type_name, 0) + 1
+        # the sender's clock: ISC stamps its event-loop second (never ahead of real time) and the
+        # frame is captured after sending, so the largest difference is the closest to the true
+        # offset (within 1 s)
         offset = msg.time - ts
         if d.offset is None or offset > d.offset:
             d.offset = offset

@@ -22,7 +22,7 @@ class Pending:
 
 @dataclass(slots=True)
 class Direction:
-    """What one peer sent on this connection."""
+    """What one peer sent on this connection (kept up to date by the tracker, per message)."""
 
     ip: str
     first_ts: float
@@ -35,26 +35,6 @@ class Direction:
     max_outstanding: int = 0             # most BNDUPDs it had in flight at once
     window_reported: bool = False
     waiting: bool = False                # in the tracker's list of directions with updates outstanding
-
-    def heard(self, ts: float) -> None:
-        gap = ts - self.last_ts
-        if gap > self.max_gap:
-            self.max_gap = gap
-        if ts > self.last_ts:
-            self.last_ts = ts
-        self.messages += 1
-
-    def note_clock(self, header_time: int, ts: float) -> bool:
-        """Track the sender's clock; True when the estimate moved.
-
-        ISC stamps its event-loop second (never ahead of real time) and the frame is captured
-        after sending, so the largest difference is the closest to the true offset (within 1 s).
-        """
-        offset = header_time - ts
-        if self.offset is None or offset > self.offset:
-            self.offset = offset
-            return True
-        return False
 
 
 @dataclass(slots=True)
