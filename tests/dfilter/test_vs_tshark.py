@@ -137,7 +137,11 @@ def test_same_frames_as_tshark(text, ours, theirs):
 
 
 def test_filters_select_something(ours, theirs):
-    """The list is not vacuous: most filters select some frame of the merged capture."""
+    """The list is not vacuous: most filters select some frame of the merged capture (the samples
+    and the corpus captures: without the corpus a quarter of them have nothing to select)."""
+    if not all((CORPUS / f).exists() for f in CORPUS_FILES):
+        pytest.skip(f"shared corpus captures not all present at {CORPUS}: the samples alone do not "
+                    "exercise every filter")
     _, listed = ours
     empty = [text for text in FILTERS if not theirs[text] & listed]
     assert len(empty) <= len(FILTERS) // 6, empty
