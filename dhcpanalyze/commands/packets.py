@@ -41,18 +41,22 @@ def add_display_filter_argument(p: argparse.ArgumentParser, help_text: str) -> N
     p.add_argument("-Y", "--display-filter", dest="display_filter", metavar="FILTER", help=help_text)
 
 
-def compile_display_filter(args: argparse.Namespace, prog: str) -> dfilter.DisplayFilter | None:
-    """The -Y filter compiled, None without one; a bad one is reported tshark-style and raises
-    SystemExit(2) (usage error)."""
+def start(args: argparse.Namespace, command: str) -> tuple[int | None, dfilter.DisplayFilter | None]:
+    """What `packets` and `report` check before reading: the live-capture preflight, then the -Y
+    filter. (exit status, None) to stop now - a bad filter is reported tshark-style, a usage
+    error - else (None, the compiled filter or None without one)."""
+    early = live.preflight(args, command)
+    if early is not None:
+        return early, None
     text = getattr(args, "display_filter", None)
     if text is None:
-        return None
+        return None, None
     try:
-        return dfilter.compile_filter(text)
+        return None, dfilter.compile_filter(text)
     except dfilter.FilterError as exc:
         lines = dfilter.caret_lines(text, exc)
-        print(f"{prog}: {lines[0]}", *lines[1:], sep="\n", file=sys.stderr)
-        raise SystemExit(Exit.USAGE) from None
+        print(f"dhcpanalyze {command}: {lines[0]}", *lines[1:], sep="\n", file=sys.stderr)
+        return Exit.USAGE, None
 
 
 def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOptions:
@@ -61,13 +65,9 @@ def decode_options(args: argparse.Namespace, keep_raw: bool = False) -> DecodeOp
 
 
 def run(args: argparse.Namespace) -> int:
-    early = live.preflight(args, "packets")
-    if early is not None:
-        return early
-    try:
-        flt = compile_display_filter(args, "dhcpanalyze packets")
-    except SystemExit as exc:
-        return int(exc.code)
+    stop, flt = start(args, "packets")
+    if stop is not None:
+        return stop
     if flt is not None and flt.namespaces:
         print("dhcpanalyze packets: note: " + ", ".join(f"{ns}.*" for ns in sorted(flt.namespaces))
               + " describe what `report` correlates; to `packets` they are absent fields",

@@ -14,7 +14,7 @@ from typing import TypeVar
 from dhcpanalyze import forked
 from dhcpanalyze.commands import live, report_files
 from dhcpanalyze.commands.packets import (
-    add_decode_arguments, add_display_filter_argument, compile_display_filter, decode_options)
+    add_decode_arguments, add_display_filter_argument, decode_options, start)
 from dhcpanalyze.decode import CaptureError
 from dhcpanalyze.exitcodes import Exit
 from dhcpanalyze.model import CaptureIssue, Record
@@ -124,13 +124,9 @@ def _ip_list(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    early = live.preflight(args, "report")
-    if early is not None:
-        return early
-    try:
-        display = compile_display_filter(args, "dhcpanalyze report")
-    except SystemExit as exc:
-        return int(exc.code)
+    stop, display = start(args, "report")
+    if stop is not None:
+        return stop
     marks = filters.PacketMarks(display) if display is not None else None
     flt = filters.ReportFilter(args.client, args.ip, args.server, args.since, args.until, marks)
     if flt.since is not None and flt.until is not None and flt.since > flt.until:
