@@ -51,20 +51,24 @@ def test_takeover_ladder_shows_the_secondary_serving_and_the_release_unreachable
     assert "BNDUPD" in client and "lag 2.003 s" in client
 
 
-def test_enter_on_a_ladder_row_jumps_to_its_packet():
-    app = make_app(SAMPLES / "seed.pcap")
-
+def enter_on(app, keys: tuple[str, ...], widget: str, text: str):
+    """Press `keys`, put `widget`'s cursor on the first line holding `text`, press Enter: the
+    screen that leads to and the packet list's cursor line."""
     async def script(pilot):
-        await pilot.press("2", "c")                      # the client's ladder from its first exchange
+        await pilot.press(*keys)
         await pilot.pause(0.2)
         lines = app.screen.lines
-        icmp = next(i for i, line in enumerate(lines) if "ICMP" in line.plain)
-        app.screen.query_one("#ladder").go(icmp)
+        app.screen.query_one(widget).go(next(i for i, line in enumerate(lines) if text in line.plain))
         await pilot.press("enter")
         await pilot.pause(0.2)
         return type(app.screen), packet_cursor_line(app)
 
-    screen, line = drive(app, script)
+    return drive(app, script)
+
+
+def test_enter_on_a_ladder_row_jumps_to_its_packet():
+    # the client's ladder from its first exchange, on the ICMP error's row
+    screen, line = enter_on(make_app(SAMPLES / "seed.pcap"), ("2", "c"), "#ladder", "ICMP")
     assert screen is PacketsScreen
     assert line.split()[0] == "29" and "ICMP" in line
 
@@ -201,19 +205,7 @@ def test_transactions_search_and_tab_clicks():
 
 
 def test_enter_on_a_failover_event_jumps_to_its_packet():
-    app = make_app(SAMPLES / "skew.pcap")
-
-    async def script(pilot):
-        await pilot.press("3")
-        await pilot.pause()
-        lines = app.screen.lines
-        reject = next(i for i in range(len(lines)) if "REJECT:" in lines[i].plain)
-        app.screen.query_one("#failover").go(reject)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        return type(app.screen), packet_cursor_line(app)
-
-    screen, line = drive(app, script)
+    screen, line = enter_on(make_app(SAMPLES / "skew.pcap"), ("3",), "#failover", "REJECT:")
     assert screen is PacketsScreen
     assert "CONNECTACK" in line and "REJECT" in line and line.split()[0] == "8"
 
