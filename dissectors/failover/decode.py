@@ -74,17 +74,30 @@ def _decode_shaped(buf: bytes, legacy: bool | None) -> FailoverMessage | None:
     if len(buf) < tables.HEADER_SIZE:
         return None
     length, mtype, poffset, time, xid = _HEADER.unpack_from(buf, 0)
-    if length == len(buf) and poffset == tables.HEADER_SIZE and (legacy is not None or mtype not in _ERA_SIGNALS):
-        for layout in _LAYOUTS.get((length, mtype, legacy is True), ()):
-            fields = layout.format.unpack_from(buf, tables.HEADER_SIZE)
-            if fields[0::2] == layout.heads:
-                data = fields[1::2]
-                return FailoverMessage(length, mtype, layout.type_name, poffset, time, xid, b"", None, [],
-                                       layout.legacy, dict(zip(layout.names, data)), layout, data)
+    if length == len(buf):
+        msg = _laid(buf, 0, length, mtype, poffset, time, xid, legacy)
+        if msg is not None:
+            return msg
     msg = _decode_usual(buf, legacy)
     if msg is not None and not msg.issues and (legacy is not None or mtype not in _ERA_SIGNALS):
         _learn(msg)
     return msg
+
+
+def _laid(buf: bytes, pos: int, length: int, mtype: int, poffset: int, time: int, xid: int,
+          legacy: bool | None) -> FailoverMessage | None:
+    """The message of `length` bytes at buf[pos], whose header fields are given, if a layout seen
+    before reads it (never a CONNECT/CONNECTACK of an era still unknown); else None. The stream
+    cutter calls it on the segment in place."""
+    if poffset != tables.HEADER_SIZE or (legacy is None and mtype in _ERA_SIGNALS):
+        return None
+    for layout in _LAYOUTS.get((length, mtype, legacy is True), ()):
+        fields = layout.format.unpack_from(buf, pos + tables.HEADER_SIZE)
+        if fields[0::2] == layout.heads:
+            data = fields[1::2]
+            return FailoverMessage(length, mtype, layout.type_name, poffset, time, xid, b"", None, [],
+                                   layout.legacy, dict(zip(layout.names, data)), layout, data)
+    return None
 
 
 def _learn(msg: FailoverMessage) -> None:
@@ -373,9 +386,8 @@ def decode_candidate(buf: bytes, legacy: bool | None) -> FailoverMessage:
 
 
 # for the stream cutter's hot loop (framing.py), which has bytes already: decode_failover's two paths,
-# and what it needs to take a message of a known layout in place
-decode_shaped, decode_general = _decode_shaped, _decode_general
-HEADER, LAYOUTS, ERA_SIGNALS = _HEADER, _LAYOUTS, _ERA_SIGNALS
+# and the layout path that reads a message in place
+decode_shaped, decode_general, decode_laid, HEADER = _decode_shaped, _decode_general, _laid, _HEADER
 
 
 def is_plausible_header(buf: bytes, pos: int = 0) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from dissectors.failover.decode import ERA_SIGNALS, HEADER, LAYOUTS, decode_candidate, decode_failover, decode_general, \
+from dissectors.failover.decode import HEADER, decode_candidate, decode_failover, decode_general, decode_laid, \
     decode_shaped, is_plausible_header
 from dissectors.failover.message import FailoverMessage
 from dissectors.failover.tables import HEADER_SIZE, MAX_LENGTH, MIN_LENGTH
@@ -118,27 +118,12 @@ class MessageCutter:
         stops at a partial message or an implausible length (left to the buffered path)."""
         messages, pos, size, era = [], 0, len(data), self.era
         data = bytes(data)
-        layouts_of = LAYOUTS.get
         while size - pos >= HEADER_SIZE:
             length, mtype, poffset, time, xid = HEADER.unpack_from(data, pos)
             if not MIN_LENGTH <= length <= MAX_LENGTH or size - pos < length:
                 break
-            # decode_shaped inline, reading the segment in place: a message of a known layout
-            # (the usual ones; never a CONNECT/CONNECTACK of unknown era, see decode_shaped)
             legacy = True if era.legacy else None
-            if poffset == HEADER_SIZE and (legacy or mtype not in ERA_SIGNALS):
-                for layout in layouts_of((length, mtype, legacy is True), ()):
-                    fields = layout.format.unpack_from(data, pos + HEADER_SIZE)
-                    if fields[0::2] == layout.heads:
-                        values = fields[1::2]
-                        msg = FailoverMessage(length, mtype, layout.type_name, poffset, time, xid, b"",
-                                              None, [], layout.legacy, dict(zip(layout.names, values)),
-                                              layout, values)
-                        break
-                else:
-                    msg = None
-            else:
-                msg = None
+            msg = decode_laid(data, pos, length, mtype, poffset, time, xid, legacy)    # in place
             if msg is None:     # era.decode without its call layers: the shaped path, else the general one
                 chunk = data[pos:pos + length]
                 msg = decode_shaped(chunk, legacy) or decode_general(chunk, legacy)
