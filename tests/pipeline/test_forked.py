@@ -224,9 +224,23 @@ def test_default_sees_cpus_freed_a_moment_ago(monkeypatch) -> None:
     assert default_jobs() == 1
 
 
-def test_runnable_now_reads_this_machine() -> None:
-    now = forked._runnable_now()
-    assert now is None or now >= 0
+@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="no /proc/loadavg (not Linux)")
+def test_runnable_now_counts_a_busy_process() -> None:
+    """/proc/loadavg is read (an int, not None) and a process spinning on a CPU is counted."""
+    import subprocess
+    import time
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        seen = []
+        for _ in range(20):
+            seen.append(forked._runnable_now())
+            time.sleep(0.01)
+    finally:
+        busy.kill()
+        busy.wait()
+    assert all(isinstance(n, int) for n in seen)
+    assert max(seen) >= 1
 
 
 def test_jobs_must_be_positive(capsys) -> None:
